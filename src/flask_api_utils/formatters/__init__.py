@@ -1,0 +1,15 @@
+"""Formatters that turn a view's return value into a response body.
+
+:class:`OrjsonProvider` is the app's JSON provider and, through its
+``dumps_bytes``, the default ``application/json`` formatter;
+:class:`JSONFormatter` writes the same JSON under other mimetypes;
+:class:`XMLFormatter` writes XML by the mapping :mod:`.xml` documents.
+"""
+
+from __future__ import annotations
+
+from .json import JSONFormatter as JSONFormatter
+from .json import OrjsonProvider as OrjsonProvider
+from .xml import XMLFormatter as XMLFormatter
+
+__all__ = ["JSONFormatter", "OrjsonProvider", "XMLFormatter"]

@@ -1,0 +1,278 @@
+"""ResponsiveFlask: views return data, the client's ``Accept`` header picks its format.
+
+A view (or error handler) returns a mapping, a list or a dataclass instance,
+alone or in Flask's tuple forms. :class:`ResponsiveFlask` chooses a mimetype
+from :attr:`~ResponsiveFlask.response_formatters` (RFC 9110 negotiation, see
+:mod:`flask_api_utils.negotiation`), serialises the value with that
+mimetype's formatter and adds ``Vary: Accept``. Every other return value goes
+to Flask untouched.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import dataclasses
+import typing as t
+
+from flask import Blueprint, Flask, request
+from flask.sansio.scaffold import setupmethod
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import parse_set_header
+from werkzeug.wrappers import Response as BaseResponse
+
+from .formatters import OrjsonProvider
+from .negotiation import FormatterRegistry
+
+if t.TYPE_CHECKING:
+    from flask.typing import HeadersValue, ResponseReturnValue
+    from flask.wrappers import Response
+
+    from .typing import APIErrorHandlerCallable, APIResponseReturnValue, APIRouteCallable
+
+__all__ = ["FormatterError", "ResponsiveBlueprint", "ResponsiveFlask"]
+
+T_api_route = t.TypeVar("T_api_route", bound="APIRouteCallable")
+T_api_error_handler = t.TypeVar("T_api_error_handler", bound="APIErrorHandlerCallable")
+
+
+class FormatterError(Exception):
+    """A registered formatter could not serialise a view's return value.
+
+    This is a server-side mistake, so it becomes a 500; its message names the
+    value's type and the mimetype, and its ``__cause__`` is what the formatter
+    raised.
+    """
+
+
+if t.TYPE_CHECKING:
+    from flask.sansio.scaffold import Scaffold as _ScaffoldBase
+else:
+    _ScaffoldBase = object
+
+
+class _APIScaffold(_ScaffoldBase):
+    """Route and error-handler decorators re-typed for negotiable return values.
+
+    Flask types views as returning :data:`flask.typing.ResponseReturnValue`,
+    which rejects a view annotated to return a dataclass. These overrides
+    change nothing at run time; they only widen what ``mypy`` accepts.
+    """
+
+    if t.TYPE_CHECKING:
+
+        def route(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def get(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def post(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def put(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_api_route], T_api_route]: ...
+        def add_url_rule(
+            self,
+            rule: str,
+            endpoint: str | None = None,
+            view_func: APIRouteCallable | None = None,
+            provide_automatic_options: bool | None = None,
+            **options: t.Any,
+        ) -> None: ...
+        def errorhandler(
+            self, code_or_exception: type[Exception] | int
+        ) -> t.Callable[[T_api_error_handler], T_api_error_handler]: ...
+        def register_error_handler(
+            self, code_or_exception: type[Exception] | int, f: APIErrorHandlerCallable
+        ) -> None: ...
+
+    @setupmethod
+    def default_errorhandler(self, f: T_api_error_handler) -> T_api_error_handler:
+        """Register ``f`` to render every HTTP error, and unhandled exceptions as 500.
+
+        It receives the :class:`~werkzeug.exceptions.HTTPException` and may
+        return a dict or dataclass, which is negotiated like a view's value.
+        Handlers registered for a specific code or exception class win,
+        whichever was declared first. The exception's own headers (``Allow``,
+        ``WWW-Authenticate``, ``Retry-After``) are kept on the response.
+        """
+        self.register_error_handler(HTTPException, f)
+        return f
+
+
+class ResponsiveBlueprint(_APIScaffold, Blueprint):
+    """A :class:`flask.Blueprint` whose route decorators accept negotiable views.
+
+    At run time it is a plain blueprint: negotiation happens in the app, so
+    views of any blueprint registered on a :class:`ResponsiveFlask` are
+    negotiated. Use this class so that ``mypy`` accepts views that return
+    dataclasses, and for :meth:`default_errorhandler` on the blueprint.
+    """
+
+
+class ResponsiveFlask(_APIScaffold, Flask):
+    """A Flask app whose views return data that the client's ``Accept`` negotiates.
+
+    A view or error handler that returns a :class:`~collections.abc.Mapping`,
+    a ``list`` or a dataclass instance (alone or as ``(body, status)``,
+    ``(body, headers)`` or ``(body, status, headers)``) is serialised by the
+    formatter of the mimetype the client prefers among
+    :attr:`response_formatters`. No acceptable mimetype is a ``406`` whose body
+    lists the offered ones; an error that no acceptable mimetype fits is
+    rendered in :attr:`default_mimetype` instead. Negotiated responses carry
+    ``Vary: Accept``. Strings, bytes, responses, iterators and WSGI apps are
+    handled by Flask as usual.
+
+    HTTP errors without a handler of their own get a negotiated body
+    ``{"code": ..., "name": ..., "description": ...}``; replace it with
+    :meth:`default_errorhandler`.
+
+    The JSON provider is :class:`~flask_api_utils.formatters.OrjsonProvider`,
+    so ``jsonify`` and negotiated JSON write the same bytes.
+    """
+
+    json_provider_class = OrjsonProvider
+    json: OrjsonProvider
+
+    def __init__(self, import_name: str, **kwargs: t.Any) -> None:
+        super().__init__(import_name, **kwargs)
+        #: The formatters this app offers, by mimetype, in the server's order
+        #: of preference after :attr:`default_mimetype`. Assign to offer one:
+        #: ``app.response_formatters["application/xml"] = XMLFormatter()``.
+        self.response_formatters = FormatterRegistry()
+        self.response_formatters["application/json"] = self.json.dumps_bytes
+        # Types seen as view results, and whether they are negotiable: a dict
+        # lookup per response instead of isinstance checks against ABCs.
+        self._negotiable_types: dict[type, bool] = {dict: True, list: True, str: False}
+        self.register_error_handler(HTTPException, _describe_http_error)
+
+    @property
+    def default_mimetype(self) -> str:
+        """The mimetype for ``Accept: */*``, no ``Accept``, and unmet errors.
+
+        ``"application/json"`` unless set to another registered mimetype.
+        """
+        return self.response_formatters.default_mimetype
+
+    @default_mimetype.setter
+    def default_mimetype(self, mimetype: str) -> None:
+        self.response_formatters.default_mimetype = mimetype
+
+    def make_response(self, rv: ResponseReturnValue | APIResponseReturnValue) -> Response:
+        """Convert a view's return value to a response, negotiating data values.
+
+        See :meth:`flask.Flask.make_response` for the other return values.
+        """
+        return self._make_response(rv, for_error=False)
+
+    def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
+        """Render an HTTP error through its handler, keeping the error's headers."""
+        rv = super().handle_http_exception(e)
+        if rv is e:
+            return rv
+        response = self._make_response(rv, for_error=True)
+        # The handler chose the body; the exception still owns the headers
+        # the status code requires (Allow on 405, WWW-Authenticate on 401).
+        for name, value in e.get_headers():
+            if name.lower() != "content-type" and name not in response.headers:
+                response.headers.add(name, value)
+        return response
+
+    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
+        """Render the value an exception handler returned, as an error."""
+        rv = super().handle_user_exception(e)
+        if isinstance(rv, (BaseResponse, HTTPException)):
+            return rv
+        return self._make_response(rv, for_error=True)
+
+    def finalize_request(
+        self,
+        rv: ResponseReturnValue | HTTPException,
+        from_error_handler: bool = False,
+    ) -> Response:
+        """Finish a request; a 500 handler's value is rendered as an error."""
+        if from_error_handler and not isinstance(rv, (BaseResponse, HTTPException)):
+            rv = self._make_response(rv, for_error=True)
+        return super().finalize_request(rv, from_error_handler)
+
+    def _make_response(self, rv: t.Any, *, for_error: bool) -> Response:
+        body = rv[0] if type(rv) is tuple and rv else rv
+        negotiable = self._negotiable_types.get(type(body))
+        if negotiable is None:
+            negotiable = _is_negotiable(body)
+            self._negotiable_types[type(body)] = negotiable
+        if not negotiable:
+            return super().make_response(rv)
+
+        status, headers = _unpack(rv)
+        registry = self.response_formatters
+        mimetype = registry.choose(request.environ.get("HTTP_ACCEPT"))
+        if mimetype is None:
+            if not for_error:
+                return self._not_acceptable()
+            mimetype = registry.default_mimetype
+        response = self._serialise(body, mimetype)
+        if status is not None:
+            if isinstance(status, int):
+                response.status_code = status
+            else:
+                response.status = status
+        if headers:
+            response.headers.update(headers)
+        _vary_on_accept(response.headers)
+        return response
+
+    def _serialise(self, body: object, mimetype: str) -> Response:
+        formatter, content_type = self.response_formatters.formatter_for(mimetype)
+        try:
+            data = formatter(body)
+        except Exception as e:
+            msg = (
+                f"The {mimetype!r} formatter could not serialise a"
+                f" {type(body).__name__!r} value: {e}"
+            )
+            raise FormatterError(msg) from e
+        return self.response_class(data, content_type=content_type)
+
+    def _not_acceptable(self) -> Response:
+        registry = self.response_formatters
+        response = self._serialise({"mimetypes": list(registry.offered)}, registry.default_mimetype)
+        response.status_code = 406
+        _vary_on_accept(response.headers)
+        return response
+
+
+def _describe_http_error(e: HTTPException) -> tuple[dict[str, t.Any], int]:
+    code = e.code if e.code is not None else InternalServerError.code
+    return {"code": code, "name": e.name, "description": e.description}, code
+
+
+def _is_negotiable(body: object) -> bool:
+    if isinstance(body, cabc.Mapping | list):
+        return True
+    return dataclasses.is_dataclass(body) and not isinstance(body, type)
+
+
+def _unpack(rv: t.Any) -> tuple[int | str | None, HeadersValue | None]:
+    if type(rv) is not tuple:
+        return None, None
+    if len(rv) == 3:
+        return rv[1], rv[2]
+    if len(rv) == 2:
+        # Flask's rule: a 2-tuple's second item is headers when it is a
+        # header collection, else the status.
+        if isinstance(rv[1], Headers | dict | tuple | list):
+            return None, rv[1]
+        return rv[1], None
+    msg = (
+        "The view function did not return a valid response tuple. The tuple must"
+        " have the form (body, status, headers), (body, status), or (body, headers)."
+    )
+    raise TypeError(msg)
+
+
+def _vary_on_accept(headers: Headers) -> None:
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Accept"
+        return
+    fields = parse_set_header(vary)
+    if "*" not in fields and "accept" not in fields:
+        fields.add("Accept")
+        headers["Vary"] = fields.to_header()
