@@ -80,15 +80,11 @@ def _call(app: WSGIApp, path: str, accept: str | None) -> bytes:
     return body
 
 
-def _median_seconds(app: WSGIApp, path: str, accept: str | None, number: int, repeat: int) -> float:
-    _call(app, path, accept)
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            _call(app, path, accept)
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
+def _seconds_per_call(app: WSGIApp, path: str, accept: str | None, number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        _call(app, path, accept)
+    return (time.perf_counter() - start) / number
 
 
 def _responsive_app() -> ResponsiveFlask:
@@ -157,18 +153,26 @@ def main() -> None:
     bare_json = t.cast(WSGIApp, _bare_orjson_app)
     bare_xml = t.cast(WSGIApp, _bare_lxml_app)
     rows = [
-        ("tiny JSON, ResponsiveFlask", responsive, "/tiny", "application/json", 5000, 7),
-        ("tiny JSON, plain Flask", flask_app, "/tiny", "application/json", 5000, 7),
-        ("tiny JSON, bare Werkzeug+orjson", bare_json, "/tiny", "application/json", 5000, 7),
+        ("tiny JSON, ResponsiveFlask", responsive, "/tiny", "application/json", 2000, 15),
+        ("tiny JSON, plain Flask", flask_app, "/tiny", "application/json", 2000, 15),
+        ("tiny JSON, bare Werkzeug+orjson", bare_json, "/tiny", "application/json", 2000, 15),
         ("10k records JSON, ResponsiveFlask", responsive, "/large", "application/json", 10, 7),
         ("10k records JSON, plain Flask", flask_app, "/large", "application/json", 3, 5),
         ("10k records JSON, bare Werkzeug+orjson", bare_json, "/large", "application/json", 10, 7),
         ("10k records XML, ResponsiveFlask", responsive, "/large", "application/xml", 3, 7),
         ("10k records XML, hand-written lxml", bare_xml, "/large", None, 3, 7),
     ]
-    medians: dict[str, float] = {}
-    for name, app, path, accept, number, repeat in rows:
-        medians[name] = _median_seconds(t.cast(WSGIApp, app), path, accept, number, repeat)
+    # Rounds interleave the apps, so a burst of load elsewhere on the machine
+    # slows every app's sample of that round rather than one app's median.
+    samples: dict[str, list[float]] = {row[0]: [] for row in rows}
+    for _name, app, path, accept, _number, _repeat in rows:
+        _call(t.cast(WSGIApp, app), path, accept)
+    for round_ in range(max(row[5] for row in rows)):
+        for name, app, path, accept, number, repeat in rows:
+            if round_ < repeat:
+                samples[name].append(_seconds_per_call(t.cast(WSGIApp, app), path, accept, number))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    for name in samples:
         print(f"{name:42} {medians[name] * 1e6:12.1f} us")
 
     def ratio(label: str, a: str, b: str, target: str) -> None:

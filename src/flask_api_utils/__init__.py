@@ -2,7 +2,12 @@
 
 The public names are re-exported here; everything in a module whose name
 starts with an underscore, and every name that starts with one, is private.
-Callback and protocol types live in :mod:`flask_api_utils.typing`.
+Callback and protocol types live in :mod:`flask_api_utils.typing`, and the
+test-client helpers in :mod:`flask_api_utils.testing`.
+
+Importing needs none of the extras: :class:`Hawk` needs ``mohawk`` (the
+``hawk`` extra) when it is created, the Redis stores need ``redis``, and
+``HAWK_ALLOW_COOKIE_AUTH`` needs ``flask-login``.
 """
 
 from __future__ import annotations
@@ -10,6 +15,16 @@ from __future__ import annotations
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
+from .hawk import AsyncRedisNonceStore as AsyncRedisNonceStore
+from .hawk import ClientKey as ClientKey
+from .hawk import Hawk as Hawk
+from .hawk import HawkAuth as HawkAuth
+from .hawk import HawkCredentials as HawkCredentials
+from .hawk import MemoryNonceStore as MemoryNonceStore
+from .hawk import NonceStoreUnavailable as NonceStoreUnavailable
+from .hawk import RedisNonceStore as RedisNonceStore
+from .hawk import current_hawk_auth as current_hawk_auth
+from .hawk import make_bewit_url as make_bewit_url
 from .negotiation import FormatterRegistry as FormatterRegistry
 from .negotiation import choose_mimetype as choose_mimetype
 from .responsive import FormatterError as FormatterError
@@ -17,12 +32,22 @@ from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
 from .responsive import ResponsiveFlask as ResponsiveFlask
 
 __all__ = [
+    "AsyncRedisNonceStore",
+    "ClientKey",
     "FormatterError",
     "FormatterRegistry",
+    "Hawk",
+    "HawkAuth",
+    "HawkCredentials",
     "JSONFormatter",
+    "MemoryNonceStore",
+    "NonceStoreUnavailable",
     "OrjsonProvider",
+    "RedisNonceStore",
     "ResponsiveBlueprint",
     "ResponsiveFlask",
     "XMLFormatter",
     "choose_mimetype",
+    "current_hawk_auth",
+    "make_bewit_url",
 ]

@@ -215,7 +215,8 @@ class ResponsiveFlask(_APIScaffold, Flask):
                 response.status = status
         if headers:
             response.headers.update(headers)
-        _vary_on_accept(response.headers)
+            # The view's own Vary replaced ours: merge Accept back in.
+            _vary_on_accept(response.headers)
         return response
 
     def _serialise(self, body: object, mimetype: str) -> Response:
@@ -228,14 +229,17 @@ class ResponsiveFlask(_APIScaffold, Flask):
                 f" {type(body).__name__!r} value: {e}"
             )
             raise FormatterError(msg) from e
-        return self.response_class(data, content_type=content_type)
+        return self.response_class(data, headers=_VARY_ACCEPT, content_type=content_type)
 
     def _not_acceptable(self) -> Response:
         registry = self.response_formatters
         response = self._serialise({"mimetypes": list(registry.offered)}, registry.default_mimetype)
         response.status_code = 406
-        _vary_on_accept(response.headers)
         return response
+
+
+# Every negotiated response varies on Accept; built once, copied per response.
+_VARY_ACCEPT = (("Vary", "Accept"),)
 
 
 def _describe_http_error(e: HTTPException) -> tuple[dict[str, t.Any], int]:

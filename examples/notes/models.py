@@ -1,0 +1,110 @@
+"""The records of the notes API, as the views return them.
+
+Views return these dataclasses as they are; :class:`~flask_api_utils.ResponsiveFlask`
+serialises them into JSON or XML, whichever the client's ``Accept`` prefers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+__all__ = ["APIClient", "Error", "ErrorBody", "Note", "User", "WhoAmI"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note:
+    """A note, as stored and as served."""
+
+    #: The row id; the note's URL is ``/api/notes/<id>``.
+    id: int
+    #: Unique among notes, ignoring case; 1 to 100 characters.
+    title: str
+    #: Free text, at most 10,000 characters.
+    body: str
+    #: The Hawk client id or the user name that created the note.
+    author: str
+    #: Starts at 1 and grows with every update; an update names the version it
+    #: read, so that two writers cannot overwrite each other unnoticed.
+    version: int
+    #: When the note was created, in UTC.
+    created_at: dt.datetime
+    #: When the note was last changed, in UTC.
+    updated_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Error:
+    """What went wrong, in the body of every error response."""
+
+    #: The HTTP status code, repeated for clients that only see the body.
+    code: int
+    #: The status's name, such as ``"Not Found"``.
+    name: str
+    #: What happened, for a person to read.
+    message: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ErrorBody:
+    """An error response's body: ``{"error": {"code", "name", "message"}}``."""
+
+    #: The error.
+    error: Error
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WhoAmI:
+    """Who the API thinks the caller is, and how it found out."""
+
+    #: The Hawk client id, or the session user's id.
+    client_id: str
+    #: ``"header"``, ``"bewit"`` or ``"session"``.
+    via: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class APIClient:
+    """A Hawk API client: its id and the key it shares with the server."""
+
+    #: The Hawk ``id`` the client sends.
+    id: str
+    #: The shared secret. Kept out of ``repr`` so it never reaches a log.
+    key: str = dataclasses.field(repr=False)
+    #: The MAC algorithm the client signs with.
+    algorithm: str = "sha256"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class User:
+    """A person who logs in through the form; Flask-Login keeps them in the session.
+
+    It has the four members Flask-Login asks of a user class (what its
+    ``UserMixin`` would add).
+    """
+
+    #: The row id, which Flask-Login stores in the session.
+    id: int
+    #: The login name.
+    name: str
+    #: Werkzeug's salted hash of the password, never the password itself.
+    password_hash: str = dataclasses.field(repr=False)
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Always true: a ``User`` exists only for someone who logged in."""
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        """Always true: the example has no disabled accounts."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Always false; Flask-Login has its own class for anonymous users."""
+        return False
+
+    def get_id(self) -> str:
+        """The id Flask-Login stores in the session and gives to the user loader."""
+        return str(self.id)

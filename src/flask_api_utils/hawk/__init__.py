@@ -1,0 +1,32 @@
+"""Hawk request authentication for Flask, on mohawk.
+
+Everything public is re-exported here and from :mod:`flask_api_utils`.
+Importing works without mohawk; creating :class:`Hawk` needs the ``hawk``
+extra (``pip install 'flask-api-utils[hawk]'``).
+"""
+
+from __future__ import annotations
+
+from .credentials import ClientKey as ClientKey
+from .credentials import HawkCredentials as HawkCredentials
+from .extension import Hawk as Hawk
+from .extension import HawkAuth as HawkAuth
+from .extension import current_hawk_auth as current_hawk_auth
+from .extension import make_bewit_url as make_bewit_url
+from .nonces import AsyncRedisNonceStore as AsyncRedisNonceStore
+from .nonces import MemoryNonceStore as MemoryNonceStore
+from .nonces import NonceStoreUnavailable as NonceStoreUnavailable
+from .nonces import RedisNonceStore as RedisNonceStore
+
+__all__ = [
+    "AsyncRedisNonceStore",
+    "ClientKey",
+    "Hawk",
+    "HawkAuth",
+    "HawkCredentials",
+    "MemoryNonceStore",
+    "NonceStoreUnavailable",
+    "RedisNonceStore",
+    "current_hawk_auth",
+    "make_bewit_url",
+]

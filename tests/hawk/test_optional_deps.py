@@ -1,0 +1,144 @@
+"""The extras: without mohawk or flask-login the package imports and says which extra to install.
+
+Each case runs in a fresh interpreter where the module is blocked
+(``sys.modules[name] = None``), as if it were not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent.parent.parent
+
+
+def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
+    script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_package_imports_without_mohawk() -> None:
+    result = _run(
+        "mohawk",
+        """
+        import flask_api_utils
+        from flask_api_utils.hawk import Hawk, HawkAuth, current_hawk_auth, ClientKey
+        import flask_api_utils.testing
+        print("imported")
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "imported"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param("Hawk()", id="Hawk"),
+        pytest.param(
+            "make_bewit_url('http://x/', HawkCredentials('a', 'k'), ttl=1)", id="make_bewit_url"
+        ),
+        pytest.param(
+            "hawk_authorization(HawkCredentials('a', 'k'), 'GET', 'http://x/')",
+            id="hawk_authorization",
+        ),
+    ],
+)
+def test_using_hawk_without_mohawk_names_the_extra(call: str) -> None:
+    result = _run(
+        "mohawk",
+        f"""
+        from flask_api_utils.hawk import Hawk, HawkCredentials, make_bewit_url
+        from flask_api_utils.testing import hawk_authorization
+        try:
+            {call}
+        except ImportError as e:
+            assert e.__cause__ is None and e.__suppress_context__, "not raised from None"
+            print(e)
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'flask-api-utils[hawk]'" in result.stdout
+
+
+def test_cookie_auth_without_flask_login_names_the_extra() -> None:
+    result = _run(
+        "flask_login",
+        """
+        from flask import Flask
+        from flask_api_utils.hawk import Hawk
+
+        app = Flask(__name__)
+        app.testing = True
+        app.config["HAWK_ALLOW_COOKIE_AUTH"] = True
+        hawk = Hawk(app)
+
+        @app.get("/")
+        @hawk.auth_required
+        def index():
+            return "never"
+
+        try:
+            app.test_client().get("/")
+        except ImportError as e:
+            assert e.__cause__ is None and e.__suppress_context__, "not raised from None"
+            print(e)
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'flask-api-utils[login]'" in result.stdout
+
+
+def test_hawk_without_cookie_auth_needs_no_flask_login() -> None:
+    result = _run(
+        "flask_login",
+        """
+        from flask import Flask
+        from flask_api_utils.hawk import Hawk
+
+        app = Flask(__name__)
+        hawk = Hawk(app)
+
+        @app.get("/")
+        @hawk.auth_required
+        def index():
+            return "never"
+
+        print(app.test_client().get("/").status_code)
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "401"
+
+
+def test_mohawk_stubs_match_the_installed_mohawk() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy.stubtest",
+            "mohawk",
+            "--mypy-config-file",
+            str(ROOT / "mypy.ini"),
+            "--allowlist",
+            str(ROOT / "typings" / "stubtest-allowlist.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

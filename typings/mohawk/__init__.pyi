@@ -1,0 +1,2 @@
+from .receiver import Receiver as Receiver
+from .sender import Sender as Sender
