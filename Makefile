@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 ## fuzz: a bounded coverage-guided run over negotiation and header parsing
 fuzz: $(STAMP)
-	$(BIN)/python benchmarks/../tests/fuzz/run.py
+	$(BIN)/python tests/fuzz/run.py
 
 ## soak: the long load and fault runs
 soak: $(STAMP) system-deps

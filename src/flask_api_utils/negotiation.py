@@ -12,7 +12,7 @@ import collections.abc as cabc
 import typing as t
 
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import dump_options_header, parse_accept_header, parse_options_header
+from werkzeug.http import parse_accept_header, parse_options_header
 from werkzeug.utils import get_content_type
 
 if t.TYPE_CHECKING:
@@ -21,9 +21,10 @@ if t.TYPE_CHECKING:
 __all__ = ["FormatterRegistry", "choose_mimetype"]
 
 # A charset parameter does not tell two representations apart when every
-# formatter writes UTF-8 (JSON has no other encoding), so a client that asks
-# for it still matches. Any other charset is a different representation.
-_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+# formatter writes UTF-8 (JSON has no other encoding), so a media range that
+# asks for UTF-8 applies to each offered type, with its own specificity; any
+# other charset names a representation that is not offered.
+_UTF8_SPELLINGS = (";charset=utf-8", ";charset=utf8")
 
 # Distinct Accept values are few in practice (one or two per client library
 # and browser), so the choice is cached per raw header. The bounds keep a
@@ -32,16 +33,13 @@ _CACHE_MAX_ENTRIES = 512
 _CACHE_MAX_HEADER_LENGTH = 512
 
 
-def _without_utf8_charset(accept: MIMEAccept) -> MIMEAccept:
-    ranges = []
-    for value, quality in accept:
-        if ";" in value:
-            mimetype, options = parse_options_header(value)
-            if options.get("charset", "").lower() in _UTF8_NAMES:
-                del options["charset"]
-                value = dump_options_header(mimetype, options)
-        ranges.append((value, quality))
-    return MIMEAccept(ranges)
+def _quality(accept: MIMEAccept, mimetype: str) -> float:
+    # accept lists its ranges most specific first; the first range that
+    # matches the type, as it is or in UTF-8, decides (RFC 9110, 12.5.1).
+    positions = [accept.find(mimetype)]
+    positions += [accept.find(mimetype + spelling) for spelling in _UTF8_SPELLINGS]
+    found = [position for position in positions if position >= 0]
+    return accept[min(found)][1] if found else 0.0
 
 
 def choose_mimetype(accept: MIMEAccept, offered: cabc.Sequence[str]) -> str | None:
@@ -61,13 +59,10 @@ def choose_mimetype(accept: MIMEAccept, offered: cabc.Sequence[str]) -> str | No
     """
     if not any("/" in value for value, _ in accept):
         return offered[0] if offered else None
-    accept = _without_utf8_charset(accept)
     best: str | None = None
     best_quality = 0.0
     for mimetype in offered:
-        # MIMEAccept keeps its ranges sorted most specific first, so quality()
-        # reports the range that RFC 9110 says decides.
-        quality = accept.quality(mimetype)
+        quality = _quality(accept, mimetype)
         if quality > best_quality:
             best, best_quality = mimetype, quality
     return best

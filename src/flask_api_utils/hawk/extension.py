@@ -28,7 +28,7 @@ import time
 import typing as t
 
 from flask import current_app, g, request
-from werkzeug.exceptions import BadRequest, ServiceUnavailable, Unauthorized
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
 from werkzeug.http import parse_set_header
 
 from .credentials import ClientKey, HawkCredentials
@@ -562,14 +562,32 @@ class Hawk:
             return None
         current_request = state.request
         environ = current_request.environ
-        # Without a length or chunked encoding the body is empty (as Werkzeug
-        # reads it); skipping the read saves a stream set-up per GET.
-        has_body = "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ
+        # The MAC must cover every byte the view can read. Werkzeug reads a
+        # body when there is a length, chunked encoding, or a server that
+        # terminates the stream itself (wsgi.input_terminated, as HTTP/2
+        # servers and gunicorn set); otherwise the body is empty, and skipping
+        # the read saves a stream set-up per GET.
+        has_body = (
+            "CONTENT_LENGTH" in environ
+            or "HTTP_TRANSFER_ENCODING" in environ
+            or "wsgi.input_terminated" in environ
+        )
+        content = current_request.get_data(cache=True) if has_body else b""
+        limit = current_request.max_content_length
+        if (
+            limit is not None
+            and current_request.content_length is None
+            and len(content) >= limit
+            and environ["wsgi.input"].read(1)
+        ):
+            # Werkzeug stops reading a body without a length at the limit and
+            # says nothing; hashing the first part would verify a truncation.
+            raise RequestEntityTooLarge()
         return _protocol.verify_header(
             attempt,
             credentials,
             method=environ["REQUEST_METHOD"],
-            content=current_request.get_data(cache=True) if has_body else b"",
+            content=content,
             content_type=environ.get("CONTENT_TYPE", ""),
             skew=config["HAWK_TIMESTAMP_SKEW_IN_SECONDS"],
             offset=offset,

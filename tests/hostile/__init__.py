@@ -1,0 +1,1 @@
+"""Hostile input, load and faults: negotiation and Hawk keep working and leak nothing."""

@@ -1,0 +1,1 @@
+"""Long load and fault runs, marked ``soak``: ``make soak`` runs them."""
