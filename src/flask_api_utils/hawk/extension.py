@@ -358,12 +358,7 @@ class Hawk:
         :raises LookupError: If the key loader does not know ``client_id``.
         """
         result = self._load_key_sync(client_id)
-        if result is None:
-            raise _unknown_client(client_id)
-        config = current_app.config
-        credentials = self._credentials(client_id, result, config["HAWK_ALGORITHM"])
-        offset = config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
-        return _bewit_url(url, credentials, ttl=ttl, ext=ext, offset=offset)
+        return self._bewit_url_with(url, client_id, result, ttl=ttl, ext=ext)
 
     async def bewit_url_async(
         self,
@@ -382,6 +377,17 @@ class Hawk:
         :raises LookupError: If the key loader does not know ``client_id``.
         """
         result = await self._load_key_async(client_id)
+        return self._bewit_url_with(url, client_id, result, ttl=ttl, ext=ext)
+
+    def _bewit_url_with(
+        self,
+        url: str,
+        client_id: str,
+        result: KeyLoaderResult,
+        *,
+        ttl: float | datetime.timedelta,
+        ext: str | None,
+    ) -> str:
         if result is None:
             raise _unknown_client(client_id)
         config = current_app.config
