@@ -91,14 +91,10 @@ async def load_client_key(client_id: str) -> ClientKey | None:
     return None if client is None else ClientKey(client.key, client.algorithm)
 
 
+@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Return the user whose id Flask-Login kept in the session."""
     return note_store().get_user(int(user_id)) if user_id.isdigit() else None
-
-
-# A call, not a decorator: Flask-Login is untyped, and its decorator would
-# make the function untyped to mypy.
-login_manager.user_loader(load_user)
 
 
 def _render_error(error: HTTPException) -> tuple[ErrorBody, int]:
