@@ -578,17 +578,15 @@ class Hawk:
             or "HTTP_TRANSFER_ENCODING" in environ
             or "wsgi.input_terminated" in environ
         )
-        content = current_request.get_data(cache=True) if has_body else b""
-        limit = current_request.max_content_length
-        if (
-            limit is not None
-            and current_request.content_length is None
-            and len(content) >= limit
-            and environ["wsgi.input"].read(1)
-        ):
+        content = b""
+        if has_body:
+            content = current_request.get_data(cache=True)
             # Werkzeug stops reading a body without a length at the limit and
             # says nothing; hashing the first part would verify a truncation.
-            raise RequestEntityTooLarge()
+            if current_request.content_length is None:
+                limit = current_request.max_content_length
+                if limit is not None and len(content) >= limit and environ["wsgi.input"].read(1):
+                    raise RequestEntityTooLarge()
         return _protocol.verify_header(
             attempt,
             credentials,
