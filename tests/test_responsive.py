@@ -338,7 +338,7 @@ def _error_app(default_first: bool) -> ResponsiveFlask:
 
     @app.get("/unauthorized")
     def unauthorized() -> dict[str, str]:
-        raise Unauthorized(www_authenticate=WWWAuthenticate("Hawk"))
+        raise Unauthorized(www_authenticate=WWWAuthenticate("Hawk", token='error="Expired"'))
 
     @app.get("/slow-down")
     def slow_down() -> dict[str, str]:
@@ -392,7 +392,7 @@ def test_405_keeps_allow_header(error_client: FlaskClient) -> None:
 def test_401_keeps_www_authenticate(error_client: FlaskClient) -> None:
     response = _get(error_client, "/unauthorized")
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == "Hawk"
+    assert response.headers["WWW-Authenticate"] == 'Hawk error="Expired"'
     assert response.get_json()["code"] == 401
 
 

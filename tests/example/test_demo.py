@@ -48,7 +48,8 @@ def _wait_for_http(url: str) -> None:
     while time.monotonic() < deadline:
         try:
             requests.get(url, timeout=1)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # A worker still booting on a busy machine accepts but answers late.
             time.sleep(0.05)
         else:
             return

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import json
 import types
 import typing as t
 import uuid
@@ -287,8 +288,29 @@ def test_dumps_understands_json_dumps_keywords(
 def test_dumps_and_loads_refuse_unknown_keywords(provider: OrjsonProvider) -> None:
     with pytest.raises(TypeError, match="'ensure_ascii'"):
         provider.dumps({}, ensure_ascii=True)
-    with pytest.raises(TypeError, match="'object_hook'"):
-        provider.loads("{}", object_hook=dict)
+    with pytest.raises(TypeError, match="'parse_float'"):
+        provider.loads("{}", parse_float=float)
+
+
+def test_loads_applies_an_object_hook_as_the_json_module_does(provider: OrjsonProvider) -> None:
+    # Flask 3.0's session serializer loads through the provider with one.
+    document = '{"a": {"b": [{"c": 1}, 2]}, "d": {}}'
+    seen: list[dict[str, t.Any]] = []
+
+    def hook(obj: dict[str, t.Any]) -> t.Any:
+        seen.append(obj)
+        return {"hooked": sorted(obj)}
+
+    expected_seen: list[dict[str, t.Any]] = []
+
+    def expected_hook(obj: dict[str, t.Any]) -> t.Any:
+        expected_seen.append(obj)
+        return {"hooked": sorted(obj)}
+
+    assert provider.loads(document, object_hook=hook) == json.loads(
+        document, object_hook=expected_hook
+    )
+    assert seen == expected_seen
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,9 @@ def test_hawk_without_cookie_auth_needs_no_flask_login() -> None:
 
 
 def test_mohawk_stubs_match_the_installed_mohawk() -> None:
+    allowlists = [ROOT / "typings" / "stubtest-allowlist.txt"]
+    if sys.version_info >= (3, 13):
+        allowlists.append(ROOT / "typings" / "stubtest-allowlist-py313.txt")
     result = subprocess.run(
         [
             sys.executable,
@@ -132,8 +135,7 @@ def test_mohawk_stubs_match_the_installed_mohawk() -> None:
             "mohawk",
             "--mypy-config-file",
             str(ROOT / "mypy.ini"),
-            "--allowlist",
-            str(ROOT / "typings" / "stubtest-allowlist.txt"),
+            *(argument for path in allowlists for argument in ("--allowlist", str(path))),
         ],
         capture_output=True,
         text=True,

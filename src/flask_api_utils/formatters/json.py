@@ -285,15 +285,21 @@ class OrjsonProvider(JSONProvider):
         """Parse JSON text or UTF-8 bytes.
 
         :param s: the document.
-        :param kwargs: not supported by orjson; any raise :exc:`TypeError`.
+        :param kwargs: ``object_hook``, as :func:`json.loads` takes it: called
+            with every object decoded, innermost first, and its result used in
+            the object's place (Flask 3.0's session serializer passes one).
+            Others raise :exc:`TypeError`, rather than being ignored.
         :raise ValueError: (:class:`json.JSONDecodeError`) for a malformed
             document, which Flask's ``request.get_json`` turns into a 400.
         """
-        if kwargs:
-            names = ", ".join(repr(name) for name in sorted(kwargs))
+        if not kwargs:
+            return orjson.loads(s)
+        unknown = kwargs.keys() - {"object_hook"}
+        if unknown:
+            names = ", ".join(repr(name) for name in sorted(unknown))
             msg = f"OrjsonProvider.loads() does not support the keyword arguments {names}."
             raise TypeError(msg)
-        return orjson.loads(s)
+        return _with_object_hook(orjson.loads(s), kwargs["object_hook"])
 
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
         """Return a response holding the arguments as JSON, as :func:`flask.jsonify` does.
@@ -348,3 +354,15 @@ class JSONFormatter:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(pretty={self._pretty!r}, sort_keys={self._sort_keys!r})"
+
+
+def _with_object_hook(value: t.Any, hook: cabc.Callable[[dict[str, t.Any]], t.Any]) -> t.Any:
+    """Apply ``hook`` to every object of a parsed document, innermost first.
+
+    orjson caps nesting at 1024 levels, so the recursion is bounded.
+    """
+    if type(value) is dict:
+        return hook({key: _with_object_hook(item, hook) for key, item in value.items()})
+    if type(value) is list:
+        return [_with_object_hook(item, hook) for item in value]
+    return value

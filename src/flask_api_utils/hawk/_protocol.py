@@ -118,7 +118,18 @@ def unauthorized(error: str | None = None, *, token: str | None = None) -> Unaut
         if error is None
         else f"Hawk authentication failed: {error}."
     )
-    return Unauthorized(description, www_authenticate=WWWAuthenticate("hawk", token=token))
+    return Unauthorized(description, www_authenticate=_HawkChallenge("hawk", token=token))
+
+
+class _HawkChallenge(WWWAuthenticate):
+    """A ``WWW-Authenticate`` value that is the bare scheme when it has no parameters.
+
+    Werkzeug before 3.1.6 writes ``"Hawk "``, with a trailing space, for a
+    challenge without parameters.
+    """
+
+    def to_header(self) -> str:
+        return super().to_header().rstrip()
 
 
 def _bad_request(reason: str) -> BadRequest:
