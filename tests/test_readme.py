@@ -81,6 +81,27 @@ SCRIPTS = _scripts()
 EXCHANGES = [exchange for _, exchanges in SECTIONS.values() for exchange in exchanges]
 
 
+def curl_request(exchange: Exchange) -> tuple[str, str, dict[str, str], str | None]:
+    """Read a transcript's curl command: its method, URL, headers and body."""
+    argv = shlex.split(exchange.command)
+    assert argv[0] == "curl"
+    method, headers, data, url = "GET", {}, None, ""
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "-i":
+            continue
+        if arg == "-H":
+            name, value = next(args).split(": ", 1)
+            headers[name] = value
+        elif arg == "-X":
+            method = next(args)
+        elif arg == "-d":
+            data = next(args)
+        else:
+            url = arg
+    return method, url, headers, data
+
+
 def _build_app(name: str) -> Flask:
     namespace: dict[str, t.Any] = {"__name__": f"readme_{name}"}
     exec(compile(SECTIONS[name][0], f"README.md ({name})", "exec"), namespace)
@@ -104,22 +125,7 @@ def test_readme_script_runs(source: str) -> None:
     "exchange", EXCHANGES, ids=[f"{e.app_name}:{e.command}" for e in EXCHANGES]
 )
 def test_readme_transcript_matches_the_code(exchange: Exchange) -> None:
-    argv = shlex.split(exchange.command)
-    assert argv[0] == "curl"
-    method, headers, data, url = "GET", {}, None, ""
-    args = iter(argv[1:])
-    for arg in args:
-        if arg == "-i":
-            continue
-        if arg == "-H":
-            name, value = next(args).split(": ", 1)
-            headers[name] = value
-        elif arg == "-X":
-            method = next(args)
-        elif arg == "-d":
-            data = next(args)
-        else:
-            url = arg
+    method, url, headers, data = curl_request(exchange)
     target = urllib.parse.urlsplit(url)
     client = _build_app(exchange.app_name).test_client()
     response = client.open(
