@@ -80,9 +80,13 @@ def replacement_worker(server: GunicornServer, known: set[int]) -> int:
 
 
 def resend_until_answered_by(
-    signed: list[SignedRequest], worker: int, *, rounds: int = 25
+    signed: list[SignedRequest], worker: int, *, rounds: int = 200
 ) -> list[Answer]:
     """Send every request again, on new connections, until ``worker`` answered five.
+
+    A worker logs that it boots before it has imported the app, and on a busy
+    machine it may take seconds more to accept; so this goes on for up to
+    ``REPLACE_TIMEOUT`` seconds, and never more than ``rounds`` rounds.
 
     :param signed: the requests, all sent (and accepted) before.
     :param worker: the pid of the worker that must answer some of them.
@@ -90,7 +94,10 @@ def resend_until_answered_by(
     :return: every answer.
     """
     answers: list[Answer] = []
+    deadline = time.monotonic() + REPLACE_TIMEOUT
     for _ in range(rounds):
+        if time.monotonic() > deadline:
+            break
         work = [list(enumerate(signed))[i::COPIES] for i in range(COPIES)]
         answers += send_all(work, new_connection=True)
         if sum(answer.worker == str(worker) for answer in answers) >= 5:
