@@ -1,6 +1,6 @@
 """The Hawk protocol as the extension speaks it: parse, verify, sign.
 
-Everything Hawk computes is here, on :mod:`hmac` and :mod:`hashlib` alone: the
+Everything Hawk computes is here, on :mod:`hashlib` and :mod:`hmac` alone: the
 normalized string, the request and response MACs, the payload hash, the
 timestamp MAC (``tsm``) and bewits. It follows Hawk's reference implementation
 and produces what mohawk 1.1 produces byte for byte (``tests/hawk/test_differential.py``
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import collections.abc as cabc
 import dataclasses
+import functools
 import hashlib
 import hmac
 import logging
@@ -30,6 +32,9 @@ import urllib.parse
 
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
+
+if t.TYPE_CHECKING:
+    from hashlib import _Hash
 
 __all__ = [
     "BewitAttempt",
@@ -59,6 +64,16 @@ Credentials: t.TypeAlias = t.Mapping[str, str]
 _REQUEST_ATTRIBUTES = frozenset({"id", "ts", "nonce", "hash", "ext", "mac", "app", "dlg"})
 _REQUIRED_ATTRIBUTES = ("id", "ts", "nonce", "mac")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# hashlib's named constructors: hashlib.new() and hmac.digest() look the
+# algorithm up in OpenSSL on every call, which costs more than the hashing.
+_HASHES: dict[str, cabc.Callable[[bytes], _Hash]] = {
+    "sha256": hashlib.sha256,
+    "sha1": hashlib.sha1,
+}
+# RFC 2104: both algorithms hash in 64-byte blocks.
+_BLOCK_SIZE = 64
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 # The characters Hawk allows in an attribute value (mohawk's
 # validate_header_attr and the reference implementation agree).
@@ -71,6 +86,10 @@ _ATTRIBUTE_RE = re.compile(rf"""(\w+)="({_VALUE_CHARACTERS})"\s*(?:,\s*|$)""")
 # covers exactly that URL, so this mirrors it group for group.
 _BEWIT_RE = re.compile(r"^(/.*)([?&])bewit=([^&$]*)(?:&(.+))?\Z")
 _BASE64URL_RE = re.compile(r"[A-Za-z0-9_-]+")
+# A URL whose parts urlparse finds where a plain reading of it does; see _split_url.
+_PLAIN_URL_RE = re.compile(
+    r"(https?)://([a-z0-9.-]+)(?::([0-9]{1,5}))?(/[!\"$-:<-~]*)", re.ASCII | re.IGNORECASE
+)
 
 
 class _Target(t.NamedTuple):
@@ -87,8 +106,24 @@ class _Target(t.NamedTuple):
 def _split_url(url: str) -> _Target:
     """Split an absolute URL into what Hawk signs, as mohawk does.
 
+    mohawk signs what :func:`urllib.parse.urlparse` makes of the URL. Most
+    URLs are plain (a host name, digits for a port, a target of printable
+    ASCII without ``;`` parameters or a ``#`` fragment): for those, a regular
+    expression finds the same parts at a fraction of the cost; any other URL
+    goes through ``urlparse`` itself.
+
     :raises ValueError: If the URL's port is not a number from 0 to 65535.
     """
+    plain = _PLAIN_URL_RE.fullmatch(url)
+    if plain is not None:
+        scheme, host, port, target = plain.groups()
+        if port is None or int(port) <= 65535:
+            path, _, query = target.partition("?")
+            return _Target(
+                f"{path}?{query}" if query else path,
+                host.lower(),
+                _DEFAULT_PORTS.get(scheme.lower(), "None") if port is None else str(int(port)),
+            )
     parts = urllib.parse.urlparse(url)
     resource = f"{parts.path}?{parts.query}" if parts.query else parts.path
     port = parts.port
@@ -123,15 +158,39 @@ def _mac(
     )
     if app:
         text = f"{text}{app}\n{dlg or ''}\n"
-    return base64.b64encode(
-        hmac.digest(credentials["key"].encode("ascii"), text.encode(), credentials["algorithm"])
-    )
+    return base64.b64encode(_hmac(credentials, text.encode()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyed(key: str, algorithm: str) -> tuple[_Hash, _Hash]:
+    """Return the inner and outer hashes of HMAC with ``key``, its pads already hashed.
+
+    A client's key is used for every request it makes: hashing its pads once
+    halves the work of each MAC. (OpenSSL 3's HMAC, behind :func:`hmac.digest`,
+    also fetches the algorithm on every call: three times the cost of this.)
+    """
+    new = _HASHES[algorithm]
+    secret = key.encode("ascii")
+    if len(secret) > _BLOCK_SIZE:
+        secret = new(secret).digest()
+    secret = secret.ljust(_BLOCK_SIZE, b"\0")
+    return new(secret.translate(_INNER_PAD)), new(secret.translate(_OUTER_PAD))
+
+
+def _hmac(credentials: Credentials, message: bytes) -> bytes:
+    """Return HMAC(key, message) with the credentials' key and algorithm (RFC 2104)."""
+    inner, outer = _keyed(credentials["key"], credentials["algorithm"])
+    inner = inner.copy()
+    inner.update(message)
+    outer = outer.copy()
+    outer.update(inner.digest())
+    return outer.digest()
 
 
 def _payload_hash(algorithm: str, content_type: str, content: bytes) -> bytes:
     """Return Hawk's payload hash (base64) of a body and its Content-Type."""
     media_type = content_type.split(";", 1)[0].strip().lower()
-    digest = hashlib.new(algorithm, b"hawk.1.payload\n%s\n" % media_type.encode())
+    digest = _HASHES[algorithm](b"hawk.1.payload\n%s\n" % media_type.encode())
     digest.update(content)
     digest.update(b"\n")
     return base64.b64encode(digest.digest())
@@ -139,10 +198,7 @@ def _payload_hash(algorithm: str, content_type: str, content: bytes) -> bytes:
 
 def _ts_mac(now: int, credentials: Credentials) -> str:
     """Return the ``tsm`` that lets a client trust the server's time ``now``."""
-    mac = hmac.digest(
-        credentials["key"].encode("ascii"), b"hawk.1.ts\n%d\n" % now, credentials["algorithm"]
-    )
-    return base64.b64encode(mac).decode("ascii")
+    return base64.b64encode(_hmac(credentials, b"hawk.1.ts\n%d\n" % now)).decode("ascii")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
