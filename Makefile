@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# npm writes this file on every install of tests/js (Hawk's reference implementation).
+JS_STAMP := tests/js/node_modules/.package-lock.json
 export PYTHONPATH := $(CURDIR)/examples
 
 .PHONY: demo test lint typecheck pytest bench fuzz soak system-deps clean
@@ -17,6 +19,11 @@ $(STAMP): pyproject.toml requirements/dev.txt examples/requirements.txt
 
 system-deps:
 	scripts/system-deps
+
+# The exact versions of package-lock.json, for the tests that check Hawk against
+# its reference JavaScript implementation.
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json | system-deps
+	npm ci --prefix tests/js --no-audit --no-fund --silent
 
 ## demo: serve the example notes API on http://127.0.0.1:5000 and print what to try
 demo: $(STAMP)
@@ -32,7 +39,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps $(JS_STAMP)
 	$(BIN)/pytest
 
 ## bench: speed of negotiation, formatters, Hawk and the nonce stores, as ratios
@@ -46,7 +53,7 @@ fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/run.py
 
 ## soak: the long load and fault runs
-soak: $(STAMP) system-deps
+soak: $(STAMP) system-deps $(JS_STAMP)
 	$(BIN)/pytest -m soak --override-ini="addopts=-ra --strict-markers"
 
 clean:

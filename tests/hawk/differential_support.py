@@ -14,7 +14,7 @@ import typing as t
 
 from hypothesis import strategies as st
 
-__all__ = ["HAWK_VALUE", "Case", "cases", "hosts", "paths"]
+__all__ = ["HAWK_VALUE", "ODD_PORTS", "PORTS", "Case", "cases", "hosts", "paths"]
 
 #: Every character Hawk allows in an attribute value.
 HAWK_VALUE_CHARACTERS = " abcxyzABCXYZ0189_!#$%&'()*+,-./:;<=>?@[]^`{|}~"
@@ -35,15 +35,28 @@ PATH_PIECES = [
     "ü",
     "/",
 ]
-QUERY_PIECES = st.sampled_from([*"abcXYZ019-._~!$&'()*+,=:@/?", "%26", "%3D", "%20", "+", "é"])
+QUERY_PIECES = [*"abcXYZ019-._~!$&'()*+,=:@/?", "%26", "%3D", "%20", "+", "é"]
 
 
 @st.composite
-def paths(draw: st.DrawFn, *, semicolons: bool = True) -> str:
-    """A request target: a path and, maybe, a query (possibly empty)."""
-    pieces = [*PATH_PIECES, ";"] if semicolons else PATH_PIECES
-    path = "/" + "".join(draw(st.lists(st.sampled_from(pieces), max_size=12)))
-    query = draw(st.none() | st.lists(QUERY_PIECES, max_size=12).map("".join))
+def paths(draw: st.DrawFn, *, reference: bool = False) -> str:
+    """A request target: a path and, maybe, a query (possibly empty).
+
+    :param reference: Only targets that the reference client's URL parser
+        (node's legacy ``url.parse``) reads as the target itself: no ``;``
+        parameters (Python's ``urlparse`` drops them), no empty query (node
+        keeps the ``?``), and nothing node escapes (``'``, non-ASCII).
+    """
+    if reference:
+        path_pieces = [piece for piece in PATH_PIECES if piece.isascii() and piece != "'"]
+        query_pieces = [piece for piece in QUERY_PIECES if piece.isascii() and piece != "'"]
+    else:
+        path_pieces, query_pieces = [*PATH_PIECES, ";"], [*QUERY_PIECES, ";"]
+    path = "/" + "".join(draw(st.lists(st.sampled_from(path_pieces), max_size=12)))
+    query = draw(
+        st.none()
+        | st.lists(st.sampled_from(query_pieces), min_size=int(reference), max_size=12).map("".join)
+    )
     return path if query is None else f"{path}?{query}"
 
 
@@ -56,9 +69,11 @@ def hosts(draw: st.DrawFn) -> str:
     )
 
 
-PORTS = st.sampled_from(
-    ["", ":80", ":443", ":8080", ":0080", ":1", ":65535", ":5000"]
-) | st.integers(0, 65535).map(lambda port: f":{port}")
+PORTS = st.sampled_from(["", ":80", ":443", ":8080", ":1", ":65535", ":5000"]) | st.integers(
+    0, 65535
+).map(lambda port: f":{port}")
+#: Ports Python reads as node does not: leading zeros, out of range, empty.
+ODD_PORTS = st.sampled_from([":0080", ":00", ":65536", ":99999", ":", ":8x"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,10 +115,15 @@ CONTENT_TYPES = st.sampled_from(
 
 
 @st.composite
-def cases(draw: st.DrawFn, *, semicolons: bool = True) -> Case:
-    """A request with a response; see the module docstring."""
+def cases(draw: st.DrawFn, *, reference: bool = False) -> Case:
+    """A request with a response; see the module docstring.
+
+    :param reference: Only URLs that node's ``url.parse`` and Python's
+        ``urlparse`` split alike (see :func:`paths`), with ports in range.
+    """
     scheme = draw(st.sampled_from(["http", "https"]))
-    url = f"{scheme}://{draw(hosts())}{draw(PORTS)}{draw(paths(semicolons=semicolons))}"
+    port = draw(PORTS if reference else PORTS | ODD_PORTS)
+    url = f"{scheme}://{draw(hosts())}{port}{draw(paths(reference=reference))}"
     app = draw(st.none() | HAWK_VALUE.filter(bool))
     return Case(
         # Keys both shorter and longer than a hash block (64 bytes).
