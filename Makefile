@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 JS_STAMP := tests/js/node_modules/.package-lock.json
 export PYTHONPATH := $(CURDIR)/examples
 
-.PHONY: demo test lint typecheck pytest bench fuzz soak system-deps clean
+.PHONY: demo test lint typecheck pytest bench load fuzz soak system-deps clean
 
 $(STAMP): pyproject.toml requirements/dev.txt examples/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,22 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
 
+# The load run's own virtualenv: Flask-RESTful and the other frameworks it is
+# compared with never enter the test venv.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+$(BENCH_STAMP): pyproject.toml requirements/bench.txt examples/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -e '.[hawk,redis,login]' -r requirements/bench.txt -r examples/requirements.txt
+	touch $(BENCH_STAMP)
+
+## load: requests/s and latency under gunicorn and wrk, on loopback (LOAD_SECONDS, LOAD_ROUNDS)
+load: $(BENCH_STAMP)
+	scripts/load-deps
+	$(BENCH_VENV)/bin/python -m benchmarks.load.run
+
 ## fuzz: a bounded coverage-guided run over negotiation and header parsing
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/run.py
@@ -57,4 +73,4 @@ soak: $(STAMP) system-deps $(JS_STAMP)
 	$(BIN)/pytest -m soak --override-ini="addopts=-ra --strict-markers"
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) tests/js/node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis
