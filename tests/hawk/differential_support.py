@@ -14,7 +14,20 @@ import typing as t
 
 from hypothesis import strategies as st
 
-__all__ = ["HAWK_VALUE", "ODD_PORTS", "PORTS", "Case", "cases", "hosts", "paths"]
+from flask_api_utils.hawk import _protocol
+
+__all__ = [
+    "HAWK_VALUE",
+    "ODD_PORTS",
+    "PORTS",
+    "Case",
+    "cases",
+    "hosts",
+    "our_header",
+    "our_mac",
+    "our_verification",
+    "paths",
+]
 
 #: Every character Hawk allows in an attribute value.
 HAWK_VALUE_CHARACTERS = " abcxyzABCXYZ0189_!#$%&'()*+,-./:;<=>?@[]^`{|}~"
@@ -141,4 +154,48 @@ def cases(draw: st.DrawFn, *, reference: bool = False) -> Case:
         response_content=draw(st.binary(max_size=64)),
         response_content_type=draw(CONTENT_TYPES),
         response_ext=draw(st.none() | HAWK_VALUE),
+    )
+
+
+def our_header(case: Case, **overrides: t.Any) -> str:
+    """Sign the case's request with the extension's client signer."""
+    fields: dict[str, t.Any] = {
+        "content": case.content,
+        "content_type": case.content_type,
+        "ext": case.ext,
+        "app": case.app,
+        "dlg": case.dlg,
+        "timestamp": case.ts,
+        "nonce": case.nonce,
+    }
+    return _protocol.request_header(case.credentials, case.method, case.url, **(fields | overrides))
+
+
+def our_verification(case: Case, header: str, *, untrusted: bool = False) -> _protocol.Verified:
+    """Parse and verify ``header`` as the extension does for the case's request (skew 60 s)."""
+    return _protocol.verify_header(
+        _protocol.parse_header(header, case.url),
+        case.credentials,
+        method=case.method,
+        content=case.content,
+        content_type=case.content_type,
+        skew=60,
+        offset=0,
+        accept_untrusted_content=untrusted,
+    )
+
+
+def our_mac(case: Case, kind: str, target: _protocol._Target, payload_hash: bytes) -> bytes:
+    """The extension's MAC of ``kind`` (header, response, bewit) for the case's request."""
+    return _protocol._mac(
+        kind,
+        case.credentials,
+        target,
+        ts=str(case.ts),
+        nonce=case.nonce,
+        method=case.method.upper(),
+        payload_hash=payload_hash.decode(),
+        ext=case.ext,
+        app=case.app,
+        dlg=case.dlg,
     )
