@@ -60,6 +60,8 @@ def hawk_authorization(
     :param dlg: A Hawk ``dlg`` value (needs ``app``).
     :param timestamp: Seconds since the epoch; the current time by default.
     :param nonce: The nonce; a random one by default.
+    :raises ValueError: If a value has a character Hawk does not allow in a
+        header, or the URL's port is not a number from 0 to 65535.
     """
     return _protocol.request_header(
         {"id": credentials.id, "key": credentials.key, "algorithm": credentials.algorithm},
