@@ -2,20 +2,24 @@
 # with only Python 3.11+ and make: every target creates what it needs.
 #
 # Everything is installed from a lock: requirements/lock.txt for the project's
-# own virtualenv, requirements/lock-oldest.txt for `make test-oldest`. `make
-# lock` writes both (and requirements/bootstrap.txt) from the declared inputs:
-# pyproject.toml's dependencies and extras, requirements/dev.in and
-# requirements/example.in.
+# own virtualenv, requirements/lock-oldest.txt for `make test-oldest`,
+# requirements/lock-bench.txt for the benchmarks that compare frameworks.
+# `make lock` writes them (and requirements/bootstrap.txt) from the declared
+# inputs: pyproject.toml's dependencies and extras and requirements/*.in. The
+# npm packages of tests/js come from their package-lock.json.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--all-extras pyproject.toml requirements/dev.in requirements/example.in
+# npm writes this file on every install of tests/js (Hawk's reference implementation).
+JS_STAMP := tests/js/node_modules/.package-lock.json
+BENCH_VENV := .venv-bench
 export PYTHONPATH := $(CURDIR)/examples
 
-.PHONY: venv demo test lint typecheck pytest test-oldest test-latest dist lock lock-upgrade bench fuzz soak \
-	system-deps clean
+.PHONY: venv demo test lint typecheck pytest test-oldest test-latest dist lock lock-upgrade bench load \
+	fuzz soak system-deps clean
 
 ## venv: (re)build .venv from the lock when the lock or the interpreter changed
 venv:
@@ -23,6 +27,11 @@ venv:
 
 system-deps:
 	scripts/system-deps
+
+# The exact versions of package-lock.json, for the tests that check Hawk against
+# its reference JavaScript implementation.
+$(JS_STAMP): tests/js/package.json tests/js/package-lock.json | system-deps
+	npm ci --prefix tests/js --no-audit --no-fund --silent
 
 ## demo: serve the example notes API on http://127.0.0.1:5000 and print what to try
 demo: venv
@@ -38,16 +47,16 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv system-deps
+pytest: venv system-deps $(JS_STAMP)
 	$(BIN)/pytest
 
 ## test-oldest: the suite (but the browser tests) on the lowest versions pyproject.toml allows
-test-oldest: system-deps
+test-oldest: system-deps $(JS_STAMP)
 	scripts/venv $(PYTHON) .venv-oldest requirements/lock-oldest.txt
 	.venv-oldest/bin/pytest -m "not soak and not browser" -p no:cacheprovider
 
 ## test-latest: the suite (but the browser tests) on the newest releases, unlocked
-test-latest: venv system-deps
+test-latest: venv system-deps $(JS_STAMP)
 	mkdir -p build
 	$(UV_COMPILE) --no-config --upgrade -o build/lock-latest.txt
 	scripts/venv $(PYTHON) .venv-latest build/lock-latest.txt
@@ -65,6 +74,7 @@ lock: venv
 		--python-version 3.11 --generate-hashes - -o requirements/bootstrap.txt
 	$(UV_COMPILE) $(LOCK_FLAGS) -o requirements/lock.txt
 	$(UV_COMPILE) $(LOCK_FLAGS) --resolution lowest-direct -o requirements/lock-oldest.txt
+	$(UV_COMPILE) requirements/bench.in $(LOCK_FLAGS) -o requirements/lock-bench.txt
 
 ## lock-upgrade: the same, moving every locked version to the newest release allowed
 lock-upgrade:
@@ -76,14 +86,20 @@ bench: venv
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
 
+## load: requests/s and latency under gunicorn and wrk, on loopback (LOAD_SECONDS, LOAD_ROUNDS)
+load:
+	scripts/venv $(PYTHON) $(BENCH_VENV) requirements/lock-bench.txt
+	scripts/load-deps
+	$(BENCH_VENV)/bin/python -m benchmarks.load.run
+
 ## fuzz: a bounded coverage-guided run over negotiation and header parsing
 fuzz: venv
 	$(BIN)/python tests/fuzz/run.py
 
 ## soak: the long load and fault runs
-soak: venv system-deps
+soak: venv system-deps $(JS_STAMP)
 	$(BIN)/pytest -m soak --override-ini="addopts=-ra --strict-markers"
 
 clean:
-	rm -rf $(VENV) .venv-oldest .venv-latest build dist .mypy_cache .pytest_cache .ruff_cache \
-		.hypothesis
+	rm -rf $(VENV) .venv-oldest .venv-latest $(BENCH_VENV) tests/js/node_modules build dist \
+		.mypy_cache .pytest_cache .ruff_cache .hypothesis

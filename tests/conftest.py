@@ -6,6 +6,7 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.gunicorn",
     "tests.fixtures.hawk",
+    "tests.fixtures.hawk_reference",
     "tests.fixtures.live_server",
     "tests.fixtures.redis_server",
 ]

@@ -5,9 +5,9 @@ starts with an underscore, and every name that starts with one, is private.
 Callback and protocol types live in :mod:`flask_api_utils.typing`, and the
 test-client helpers in :mod:`flask_api_utils.testing`.
 
-Importing needs none of the extras: :class:`Hawk` needs ``mohawk`` (the
-``hawk`` extra) when it is created, the Redis stores need ``redis``, and
-``HAWK_ALLOW_COOKIE_AUTH`` needs ``flask-login``.
+Importing needs none of the extras: :class:`Hawk` needs no third-party
+package, the Redis stores need ``redis``, and ``HAWK_ALLOW_COOKIE_AUTH``
+needs ``flask-login``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ need no server and no HTTP client::
 The method, URL, body and content type are signed; each request gets a fresh
 nonce and the current time. For a header of your own making (another ``ext``,
 an old timestamp, a replayed nonce), build it with :func:`hawk_authorization`
-and pass it in ``headers``. Both need the ``hawk`` extra.
+and pass it in ``headers``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import io
 import typing as t
 
 from flask.testing import EnvironBuilder, FlaskClient
+
+from .hawk import _protocol
 
 if t.TYPE_CHECKING:
     from werkzeug.test import TestResponse
@@ -58,25 +60,21 @@ def hawk_authorization(
     :param dlg: A Hawk ``dlg`` value (needs ``app``).
     :param timestamp: Seconds since the epoch; the current time by default.
     :param nonce: The nonce; a random one by default.
+    :raises ValueError: If a value has a character Hawk does not allow in a
+        header, or the URL's port is not a number from 0 to 65535.
     """
-    try:
-        from mohawk import Sender
-    except ImportError:
-        msg = "hawk_authorization() needs mohawk: pip install 'flask-api-utils[hawk]'"
-        raise ImportError(msg) from None
-    sender = Sender(
+    return _protocol.request_header(
         {"id": credentials.id, "key": credentials.key, "algorithm": credentials.algorithm},
-        url,
         method,
-        content=content,
+        url,
+        content=content.encode() if isinstance(content, str) else content,
         content_type=content_type,
         ext=ext,
         app=app,
         dlg=dlg,
+        timestamp=timestamp,
         nonce=nonce,
-        _timestamp=timestamp,
     )
-    return sender.request_header
 
 
 class HawkTestClient(FlaskClient):

@@ -13,8 +13,6 @@ import collections.abc as cabc
 import re
 import typing as t
 
-import mohawk.base
-import mohawk.util
 import pytest
 import requests
 from mohawk.util import parse_authorization_header
@@ -41,7 +39,7 @@ class _Spy:
 
     @staticmethod
     def reset(spies: cabc.Iterable[_Spy]) -> None:
-        """Forget the calls so far: signing a request with mohawk makes some too."""
+        """Forget the calls so far."""
         for spy in spies:
             spy.calls = 0
 
@@ -52,13 +50,10 @@ class _Spy:
 
 @pytest.fixture
 def hashing(monkeypatch: pytest.MonkeyPatch) -> dict[str, _Spy]:
-    """Spy on mohawk's MAC and payload hash, as its verification calls them."""
-    spies = {
-        "mac": _Spy(mohawk.util.calculate_mac),
-        "payload": _Spy(mohawk.util.calculate_payload_hash),
-    }
-    monkeypatch.setattr(mohawk.base, "calculate_mac", spies["mac"])
-    monkeypatch.setattr(mohawk.base, "calculate_payload_hash", spies["payload"])
+    """Spy on the extension's MAC and payload hash."""
+    spies = {"mac": _Spy(_protocol._mac), "payload": _Spy(_protocol._payload_hash)}
+    monkeypatch.setattr(_protocol, "_mac", spies["mac"])
+    monkeypatch.setattr(_protocol, "_payload_hash", spies["payload"])
     return spies
 
 

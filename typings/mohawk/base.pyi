@@ -1,4 +1,4 @@
-from collections.abc import Callable, Container, MutableMapping
+from collections.abc import Callable, MutableMapping
 from logging import Logger
 from typing import Final, Protocol, type_check_only
 
@@ -21,20 +21,7 @@ _ContentType = str | HawkEmptyValue
 
 EmptyValue: Final[HawkEmptyValue]
 
-class HawkAuthority:
-    def _authorize(
-        self,
-        mac_type: str,
-        parsed_header: dict[str, str],
-        resource: Resource,
-        their_timestamp: int | str | None = None,
-        timestamp_skew_in_seconds: float = 60,
-        localtime_offset_in_seconds: float = 0,
-        accept_untrusted_content: bool = False,
-    ) -> None: ...
-    def _make_header(
-        self, resource: Resource, mac: bytes | str, additional_keys: Container[str] | None = None
-    ) -> str: ...
+class HawkAuthority: ...
 
 class Resource:
     credentials: MutableMapping[str, str]

@@ -1,8 +1,8 @@
-"""Hawk request authentication for Flask, on mohawk.
+"""Hawk request authentication for Flask.
 
-Everything public is re-exported here and from :mod:`flask_api_utils`.
-Importing works without mohawk; creating :class:`Hawk` needs the ``hawk``
-extra (``pip install 'flask-api-utils[hawk]'``).
+Everything public is re-exported here and from :mod:`flask_api_utils`. The
+protocol is implemented on the standard library (:mod:`hmac`,
+:mod:`hashlib`); only the Redis nonce stores need an extra (``redis``).
 """
 
 from __future__ import annotations

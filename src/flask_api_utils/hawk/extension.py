@@ -9,7 +9,7 @@ these steps, each of which may end it:
    ``HAWK_ALLOW_COOKIE_AUTH``), else 401.
 3. Parse them; anything malformed is a 400.
 4. Load the client's key through the key loader; an unknown client is a 401.
-5. Check the MAC, the payload hash and the timestamp (mohawk); a mismatch is a
+5. Check the MAC, the payload hash and the timestamp; a mismatch is a
    401, a stale timestamp a 401 carrying the server's time for the client.
 6. Remember the nonce; a replay is a 401, a store that cannot answer a 503.
 7. Record who was authenticated for :func:`current_hawk_auth`, and keep the
@@ -31,22 +31,13 @@ from flask import current_app, g, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
 from werkzeug.http import parse_set_header
 
+from . import _protocol
 from .credentials import ClientKey, HawkCredentials
 from .nonces import MemoryNonceStore, NonceStoreUnavailable
-
-try:
-    from . import _protocol
-except ImportError as e:
-    if e.name != "mohawk":
-        raise
-    _MOHAWK_MISSING = True
-else:
-    _MOHAWK_MISSING = False
 
 if t.TYPE_CHECKING:
     from flask import Config, Flask
     from flask.wrappers import Request, Response
-    from mohawk import Receiver
     from werkzeug.local import LocalProxy
 
     from ..typing import (
@@ -66,7 +57,6 @@ P = t.ParamSpec("P")
 R = t.TypeVar("R")
 T_key_loader = t.TypeVar("T_key_loader", bound="KeyLoader")
 
-_HAWK_EXTRA = "pip install 'flask-api-utils[hawk]'"
 _LOGIN_EXTRA = "pip install 'flask-api-utils[login]'"
 _ALGORITHMS = frozenset({"sha256", "sha1"})
 _STATE = "_flask_api_utils_hawk"
@@ -107,7 +97,7 @@ class _RequestState:
     config: Config
     auth: HawkAuth | None = None
     #: The request's verification, kept to sign the response with.
-    receiver: Receiver | None = None
+    verified: _protocol.Verified | None = None
 
     def finish_response(self, response: Response) -> Response:
         """Expose Hawk's headers to scripts, and sign the response if configured."""
@@ -120,9 +110,9 @@ class _RequestState:
             merged = parse_set_header(", ".join(exposed))
             merged.update(("WWW-Authenticate", "Server-Authorization"))
             headers["Access-Control-Expose-Headers"] = merged.to_header()
-        if self.receiver is not None:
+        if self.verified is not None:
             headers["Server-Authorization"] = _protocol.sign_response(
-                self.receiver,
+                self.verified,
                 _sent_body(self.request, response),
                 headers.get("Content-Type", ""),
             )
@@ -164,14 +154,8 @@ def make_bewit_url(
     :raises ValueError: If ``url`` is not absolute or already has a bewit, or
         ``ttl`` is not positive.
     """
-    if _MOHAWK_MISSING:
-        _raise_mohawk_missing("make_bewit_url()")
-    mohawk_credentials = {
-        "id": credentials.id,
-        "key": credentials.key,
-        "algorithm": credentials.algorithm,
-    }
-    return _bewit_url(url, mohawk_credentials, ttl=ttl, ext=ext)
+    as_mapping = {"id": credentials.id, "key": credentials.key, "algorithm": credentials.algorithm}
+    return _bewit_url(url, as_mapping, ttl=ttl, ext=ext)
 
 
 def _bewit_url(
@@ -191,7 +175,7 @@ def _bewit_url(
 
 
 class Hawk:
-    """Hawk authentication for a Flask app, on mohawk.
+    """Hawk authentication for a Flask app.
 
     ::
 
@@ -220,7 +204,6 @@ class Hawk:
         :class:`~flask_api_utils.typing.AsyncNonceStore`. Defaults to a
         :class:`~flask_api_utils.MemoryNonceStore`, which one process holds;
         give every worker of a multi-process server one shared store (Redis).
-    :raises ImportError: If mohawk (the ``hawk`` extra) is not installed.
     """
 
     def __init__(
@@ -229,8 +212,6 @@ class Hawk:
         *,
         nonce_store: NonceStore | AsyncNonceStore | None = None,
     ) -> None:
-        if _MOHAWK_MISSING:
-            _raise_mohawk_missing("Hawk")
         if nonce_store is None:
             nonce_store = MemoryNonceStore()
         if not callable(getattr(nonce_store, "remember", None)):
@@ -423,16 +404,16 @@ class Hawk:
             return
         result = self._load_key_sync(attempt.client_id)
         credentials = self._credentials(attempt.client_id, result, state.config["HAWK_ALGORITHM"])
-        receiver = self._verify(state, attempt, credentials)
-        if receiver is not None:
-            key, ttl = _nonce_key(receiver, state.config)
+        verified = self._verify(state, attempt, credentials)
+        if verified is not None:
+            key, ttl = _nonce_key(verified.attempt, state.config)
             try:
                 fresh = self._remember_sync(key, ttl)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(attempt.client_id) from None
             if not fresh:
                 raise _replayed(attempt.client_id)
-        self._accept(state, attempt, receiver)
+        self._accept(state, attempt, verified)
 
     async def _authenticate_async(self, allow_bewit: bool) -> None:
         state = self._begin()
@@ -443,16 +424,16 @@ class Hawk:
             return
         result = await self._load_key_async(attempt.client_id)
         credentials = self._credentials(attempt.client_id, result, state.config["HAWK_ALGORITHM"])
-        receiver = self._verify(state, attempt, credentials)
-        if receiver is not None:
-            key, ttl = _nonce_key(receiver, state.config)
+        verified = self._verify(state, attempt, credentials)
+        if verified is not None:
+            key, ttl = _nonce_key(verified.attempt, state.config)
             try:
                 fresh = await self._remember_async(key, ttl)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(attempt.client_id) from None
             if not fresh:
                 raise _replayed(attempt.client_id)
-        self._accept(state, attempt, receiver)
+        self._accept(state, attempt, verified)
 
     # The steps, in the order the flow takes them.
 
@@ -531,7 +512,7 @@ class Hawk:
     def _credentials(
         self, client_id: str, result: KeyLoaderResult, default_algorithm: str
     ) -> dict[str, str]:
-        """Turn the key loader's answer into mohawk's credentials; unknown is a 401."""
+        """Turn the key loader's answer into the client's credentials; unknown is a 401."""
         if result is None:
             log.info("Hawk: unknown client %r", client_id)
             raise _protocol.unauthorized("Invalid credentials")
@@ -559,7 +540,7 @@ class Hawk:
         state: _RequestState,
         attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt,
         credentials: dict[str, str],
-    ) -> Receiver | None:
+    ) -> _protocol.Verified | None:
         """Check the MAC, payload and timestamp; return the verification to sign with."""
         config = state.config
         offset = config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
@@ -623,7 +604,7 @@ class Hawk:
         self,
         state: _RequestState,
         attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt,
-        receiver: Receiver | None,
+        verified: _protocol.Verified | None,
     ) -> None:
         if isinstance(attempt, _protocol.BewitAttempt):
             state.auth = HawkAuth(client_id=attempt.client_id, ext=attempt.ext or None, via="bewit")
@@ -637,7 +618,7 @@ class Hawk:
             via="header",
         )
         if state.config["HAWK_SIGN_RESPONSE"]:
-            state.receiver = receiver
+            state.verified = verified
 
 
 def _finish_response(response: Response) -> Response:
@@ -647,7 +628,7 @@ def _finish_response(response: Response) -> Response:
     return state.finish_response(response)
 
 
-def _nonce_key(receiver: Receiver, config: Config) -> tuple[str, float]:
+def _nonce_key(attempt: _protocol.HeaderAttempt, config: Config) -> tuple[str, float]:
     """Return the nonce's store key and how long it must be kept.
 
     The key is never built from the client's key. ``\\`` cannot occur in a
@@ -655,7 +636,7 @@ def _nonce_key(receiver: Receiver, config: Config) -> tuple[str, float]:
     while the server's (whole-second) time is within the skew of its
     timestamp; the nonce is kept exactly that long.
     """
-    header = receiver.parsed_header
+    header = attempt.attributes
     ts = int(header["ts"])
     now = time.time() + config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
     ttl = ts + config["HAWK_TIMESTAMP_SKEW_IN_SECONDS"] + 1 - now
@@ -698,8 +679,3 @@ def _unknown_client(client_id: str) -> LookupError:
 def _no_key_loader() -> RuntimeError:
     msg = "No Hawk key loader: decorate a function with @hawk.client_key_loader"
     return RuntimeError(msg)
-
-
-def _raise_mohawk_missing(name: str) -> t.NoReturn:
-    msg = f"{name} needs mohawk: {_HAWK_EXTRA}"
-    raise ImportError(msg) from None
