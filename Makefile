@@ -75,6 +75,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_responsive.py
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
+	$(BIN)/python benchmarks/bench_async.py
 
 ## fuzz: a bounded coverage-guided run over negotiation and header parsing
 fuzz: venv
