@@ -85,6 +85,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_responsive.py
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
+	$(BIN)/python benchmarks/bench_async.py
 
 ## load: requests/s and latency under gunicorn and wrk, on loopback (LOAD_SECONDS, LOAD_ROUNDS)
 load:

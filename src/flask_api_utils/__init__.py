@@ -12,6 +12,7 @@ needs ``flask-login``.
 
 from __future__ import annotations
 
+from .aio import AsyncLoops as AsyncLoops
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -32,6 +33,7 @@ from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
 from .responsive import ResponsiveFlask as ResponsiveFlask
 
 __all__ = [
+    "AsyncLoops",
     "AsyncRedisNonceStore",
     "ClientKey",
     "FormatterError",

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_set_header
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import aio
 from .formatters import OrjsonProvider
 from .negotiation import FormatterRegistry
 
@@ -141,6 +142,20 @@ class ResponsiveFlask(_APIScaffold, Flask):
         # lookup per response instead of isinstance checks against ABCs.
         self._negotiable_types: dict[type, bool] = {dict: True, list: True, str: False}
         self.register_error_handler(HTTPException, _describe_http_error)
+        self.config.setdefault(aio.LOOPS_KEY, True)
+        self.config.setdefault(aio.SLOW_KEY, 0.1)
+
+    def async_to_sync(
+        self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> t.Callable[..., t.Any]:
+        """Run ``async def`` views, handlers and callbacks on long-lived loops.
+
+        Each worker thread keeps one event loop for its life (see
+        :mod:`flask_api_utils.aio`), so clients and pools made by coroutines
+        outlive the request. ``API_LONG_LIVED_LOOPS = False`` restores
+        Flask's loop per call.
+        """
+        return aio.async_to_sync(self, func)
 
     @property
     def default_mimetype(self) -> str:

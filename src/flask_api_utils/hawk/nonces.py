@@ -242,6 +242,12 @@ class RedisNonceStore:
         return bool(created)
 
 
+# A loop holds only weak references to its tasks. The closers are held here,
+# not by their store, so that a store dropped while its loop lives on still
+# closes its client when that loop shuts down.
+_CLOSERS: set[asyncio.Task[None]] = set()
+
+
 class AsyncRedisNonceStore:
     """Remembers nonces in Redis through :mod:`redis.asyncio`, for ``async def`` views.
 
@@ -249,22 +255,18 @@ class AsyncRedisNonceStore:
     Redis error raised as :exc:`NonceStoreUnavailable`) but awaits the call.
 
     Why it takes a factory, not a client: a :mod:`redis.asyncio` connection
-    belongs to the event loop that opened it, and Flask runs each ``async
-    def`` view through :func:`asgiref.sync.async_to_sync`, which starts a new
-    loop, in a new thread, for every request and closes it afterwards. A
-    client shared across requests fails every other request with "Event loop
-    is closed" and leaks a socket each time. So the store calls
-    ``client_factory`` once per event loop and closes that client when the loop
-    shuts down (it cancels its pending tasks, as :func:`asyncio.run` and every
-    asyncio runner do); a loop closed without that leaks the client's socket.
-
-    Under Flask this means one Redis connection per request that checks a
-    nonce, opened and closed within the request; on one long-lived loop, as
-    under an ASGI server, a single client and its pool serve every request.
-    Connecting and redis-py's handshake cost about ten times the ``SET``
-    itself, so for Flask :class:`RedisNonceStore`, whose pool keeps its
-    connections across requests, is the cheaper choice, in ``async def``
-    views too.
+    belongs to the event loop that opened it, and an app may run coroutines
+    on several loops (one per worker thread under
+    :class:`~flask_api_utils.ResponsiveFlask` or
+    :class:`~flask_api_utils.AsyncLoops`). So the store calls
+    ``client_factory`` once per event loop, keeps that client, and its
+    connection pool, for the loop's life, and closes it when the loop shuts
+    down (it cancels its pending tasks, as :func:`asyncio.run`, asgiref and
+    :mod:`flask_api_utils.aio` do). On those long-lived loops every request
+    of a thread reuses the same connections, and the store costs about what
+    :class:`RedisNonceStore` costs. On plain Flask's loop per call, every
+    request opens and closes a connection of its own, about ten times the
+    ``SET`` itself: there, prefer :class:`RedisNonceStore`.
 
     :param client_factory: returns a new :class:`redis.asyncio.Redis` each
         call, for example ``lambda: redis.asyncio.Redis(host="cache")``.
@@ -293,8 +295,6 @@ class AsyncRedisNonceStore:
         self.prefix = prefix
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
         self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
-        # The loop holds only weak references to tasks; these keep the closers alive.
-        self._closers: set[asyncio.Task[None]] = set()
         self._lock = threading.Lock()
 
     @classmethod
@@ -347,8 +347,8 @@ class AsyncRedisNonceStore:
                 closer = loop.create_task(
                     self._close_at_shutdown(loop, client), name="AsyncRedisNonceStore closer"
                 )
-                self._closers.add(closer)
-                closer.add_done_callback(self._closers.discard)
+                _CLOSERS.add(closer)
+                closer.add_done_callback(_CLOSERS.discard)
         return client
 
     async def _close_at_shutdown(

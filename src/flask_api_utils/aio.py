@@ -1,0 +1,270 @@
+"""Long-lived event loops for a Flask app's ``async def`` code.
+
+Flask runs every ``async def`` view, error handler and callback through
+:func:`asgiref.sync.async_to_sync`, which starts an event loop, in a new
+thread, for that one call and closes it afterwards. Each call pays for the
+loop and the thread, and nothing made on one loop outlives the call: an async
+connection pool, a ``redis.asyncio`` client or an ``httpx.AsyncClient``
+opened in one request is unusable in the next ("attached to a different
+loop", "Event loop is closed").
+
+Here the process keeps a pool of event loops that live until it exits. A
+call borrows an idle loop, runs the coroutine on it to completion in the
+calling thread, and gives it back. There are never more loops than async
+calls that ran at the same moment, so one thread's requests, and those of
+threads that come and go (Werkzeug's development server starts one per
+request), all reuse the same loop and whatever clients and pools were made
+on it. We measured the two other designs: one loop thread per process costs
+four to five times as much per call, since every call crosses threads twice;
+one loop per thread makes a new loop, and new connections, for every request
+of a server that starts a thread per request.
+
+- Flask's context-locals (``request``, ``g``, ``session``, ``current_app``)
+  are visible: the coroutine runs in a copy of the caller's context.
+- Tasks a coroutine leaves running go on whenever their loop next runs.
+- At interpreter exit every idle loop is shut down as :func:`asyncio.run`
+  does: pending tasks cancelled and awaited, async generators and the
+  default executor shut down, then the loop closed.
+- A forked child never uses its parent's loops: they are closed in the child
+  and it makes its own.
+- Each step of the coroutine (the code between two awaits) that holds the
+  loop longer than ``API_SLOW_COROUTINE_SECONDS`` is logged on
+  ``flask_api_utils.aio`` with the coroutine's name and the duration.
+- Code that already runs inside an event loop in this thread (an async
+  function called through ``ensure_sync`` from a coroutine) gets Flask's
+  own behaviour, which refuses it: await the function instead.
+
+:class:`~flask_api_utils.ResponsiveFlask` uses this by default; give a plain
+:class:`flask.Flask` app the same with ``AsyncLoops(app)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import collections.abc as cabc
+import contextvars
+import functools
+import logging
+import os
+import threading
+import time
+import types
+import typing as t
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["AsyncLoops"]
+
+log = logging.getLogger("flask_api_utils.aio")
+
+#: Setting that turns the long-lived loops on (default) or off.
+LOOPS_KEY = "API_LONG_LIVED_LOOPS"
+#: Setting: seconds one step of a coroutine may hold the loop before it is logged.
+SLOW_KEY = "API_SLOW_COROUTINE_SECONDS"
+_DEFAULT_CONFIG: dict[str, object] = {LOOPS_KEY: True, SLOW_KEY: 0.1}
+# Where an app keeps the sync runner of each coroutine function, and how many.
+_RUNNERS = "flask_api_utils.aio.runners"
+_MAX_RUNNERS = 1024
+
+R = t.TypeVar("R")
+
+
+class _LoopPool:
+    """The process's event loops, and which of them are idle."""
+
+    def __init__(self) -> None:
+        self.idle: list[asyncio.AbstractEventLoop] = []
+        self.every: list[asyncio.AbstractEventLoop] = []
+        self.lock = threading.Lock()
+
+    def acquire(self) -> asyncio.AbstractEventLoop:
+        """Borrow the most recently used idle loop, or a new one."""
+        with self.lock:
+            if self.idle:
+                return self.idle.pop()
+        loop = asyncio.new_event_loop()
+        with self.lock:
+            self.every.append(loop)
+        return loop
+
+    def release(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Give ``loop`` back for the next call."""
+        with self.lock:
+            self.idle.append(loop)
+
+
+_pool = _LoopPool()
+
+
+def _shut_down(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel and await what is pending on ``loop``, then close it, as asyncio.run does."""
+    if loop.is_closed() or loop.is_running():
+        return
+    try:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    except Exception:
+        log.exception("shutting down an event loop failed")
+    finally:
+        loop.close()
+
+
+def _shut_down_all() -> None:
+    with _pool.lock:
+        loops = list(_pool.idle)
+        _pool.idle.clear()
+        _pool.every.clear()
+    for loop in loops:
+        _shut_down(loop)
+
+
+def _after_fork_in_child() -> None:
+    # The parent's loops hold its selector and self-pipe: close the child's
+    # copies of those descriptors, run nothing on them, and start afresh.
+    global _pool
+    inherited = _pool.every
+    _pool = _LoopPool()
+    for loop in inherited:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
+atexit.register(_shut_down_all)
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def run_on_pooled_loop(
+    func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, R]],
+    args: tuple[t.Any, ...],
+    kwargs: dict[str, t.Any],
+    slow_seconds: float | None,
+) -> R:
+    """Run ``func(*args, **kwargs)`` to completion on a borrowed long-lived loop."""
+    coroutine: cabc.Coroutine[t.Any, t.Any, R] = func(*args, **kwargs)
+    if slow_seconds is not None:
+        coroutine = _timed(coroutine, slow_seconds)
+    pool = _pool
+    loop = pool.acquire()
+    try:
+        task = loop.create_task(coroutine, context=contextvars.copy_context())
+        return loop.run_until_complete(task)
+    finally:
+        pool.release(loop)
+
+
+@types.coroutine
+def _timed(
+    coroutine: cabc.Coroutine[t.Any, t.Any, R], slow_seconds: float
+) -> cabc.Generator[t.Any, t.Any, R]:
+    """Drive ``coroutine``, logging each step that holds the loop too long."""
+    send, throw = coroutine.send, coroutine.throw
+    value: t.Any = None
+    error: BaseException | None = None
+    while True:
+        started = time.perf_counter()
+        try:
+            yielded = send(value) if error is None else throw(error)
+        except StopIteration as stop:
+            _check_step(coroutine, started, slow_seconds)
+            return t.cast(R, stop.value)
+        _check_step(coroutine, started, slow_seconds)
+        try:
+            value, error = (yield yielded), None
+        except BaseException as thrown:  # cancellation reaches the coroutine too
+            value, error = None, thrown
+
+
+def _check_step(coroutine: object, started: float, slow_seconds: float) -> None:
+    elapsed = time.perf_counter() - started
+    if elapsed > slow_seconds:
+        name = getattr(coroutine, "__qualname__", type(coroutine).__name__)
+        log.warning(
+            "coroutine %s held the event loop for %.3f s without awaiting (limit %s s)",
+            name,
+            elapsed,
+            slow_seconds,
+        )
+
+
+def async_to_sync(
+    app: Flask, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, R]]
+) -> cabc.Callable[..., R]:
+    """Return a sync callable that runs ``func`` on a long-lived loop.
+
+    Flask asks for one on every request that calls a coroutine function, so
+    each is made once per function and kept on the app. The settings are
+    read when it runs: with ``API_LONG_LIVED_LOOPS`` false, or when a loop
+    already runs in the calling thread, it is Flask's own per-call
+    :meth:`flask.Flask.async_to_sync`.
+    """
+    runners: dict[object, cabc.Callable[..., t.Any]] = app.extensions.setdefault(_RUNNERS, {})
+    runner = runners.get(func)
+    if runner is None:
+        if len(runners) >= _MAX_RUNNERS:  # callables made per call would grow it
+            runners.clear()
+        runner = runners[func] = _runner(app, func)
+    return runner
+
+
+def _runner(
+    app: Flask, func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, R]]
+) -> cabc.Callable[..., R]:
+    from flask import Flask
+
+    config = app.config
+
+    def run(*args: t.Any, **kwargs: t.Any) -> R:
+        if not config.get(LOOPS_KEY, True) or asyncio._get_running_loop() is not None:
+            per_call: cabc.Callable[..., R] = Flask.async_to_sync(app, func)
+            return per_call(*args, **kwargs)
+        return run_on_pooled_loop(func, args, kwargs, config.get(SLOW_KEY, 0.1))
+
+    return run
+
+
+class AsyncLoops:
+    """Run a plain Flask app's ``async def`` code on long-lived event loops.
+
+    :class:`~flask_api_utils.ResponsiveFlask` does this already. For a
+    :class:`flask.Flask` app, one line::
+
+        AsyncLoops(app)  # or AsyncLoops() and, later, init_app(app)
+
+    :param app: The app to set up now; see :meth:`init_app`.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Make ``app`` run its coroutines on long-lived event loops.
+
+        Configuration, read each time a coroutine is run:
+
+        ``API_LONG_LIVED_LOOPS`` (``True``)
+            ``False`` goes back to Flask's event loop per call.
+        ``API_SLOW_COROUTINE_SECONDS`` (``0.1``)
+            A step of a coroutine (the code between two awaits) that holds
+            the loop longer than this is logged as a warning on
+            ``flask_api_utils.aio``, with its name and duration. ``None``
+            turns the check off.
+
+        :raises RuntimeError: If ``init_app`` already ran for ``app``.
+        """
+        if "async_loops" in app.extensions:
+            msg = f"AsyncLoops is already set up on the app {app.name!r}"
+            raise RuntimeError(msg)
+        for name, value in _DEFAULT_CONFIG.items():
+            app.config.setdefault(name, value)
+        app.extensions["async_loops"] = self
+        # An instance attribute shadows Flask.async_to_sync, which
+        # Flask.ensure_sync calls for every coroutine function.
+        app.async_to_sync = functools.partial(async_to_sync, app)  # type: ignore[method-assign]
