@@ -2,8 +2,9 @@
 
 Every view returns a :class:`~notes.models.Note` (or a list of them) and lets
 :class:`~flask_api_utils.ResponsiveFlask` pick the representation. Some views
-are ``async def`` to show that both kinds work; they run the blocking SQLite
-calls in a worker thread with :func:`asyncio.to_thread`.
+are ``async def`` to show that both kinds work; they await the database
+through aiosqlite, on a connection their event loop keeps open
+(:class:`~notes.aiodb.AsyncNoteStore`).
 
 Errors are raised as Werkzeug HTTP exceptions and rendered by the app's
 ``default_errorhandler`` as ``{"error": {"code", "name", "message"}}``:
@@ -19,7 +20,6 @@ Errors are raised as Werkzeug HTTP exceptions and rendered by the app's
 
 from __future__ import annotations
 
-import asyncio
 import typing as t
 
 from flask import request, url_for
@@ -30,7 +30,7 @@ from flask_api_utils import ResponsiveBlueprint, current_hawk_auth
 
 from .csrf import check_csrf_token
 from .db import DuplicateTitle, StaleVersion
-from .extensions import hawk, note_store
+from .extensions import async_note_store, hawk, note_store
 from .models import Note, WhoAmI
 
 __all__ = ["MAX_BODY_LENGTH", "MAX_TITLE_LENGTH", "api"]
@@ -119,9 +119,9 @@ async def create_note() -> tuple[Note, int, dict[str, str]]:
     """Add a note; 201 with its ``Location``."""
     _check_csrf_for_session()
     title, body = _note_fields(_json_object(frozenset({"title", "body"})))
-    store = note_store()
+    store = async_note_store()
     try:
-        note = await asyncio.to_thread(store.create_note, title, body, _author())
+        note = await store.create_note(title, body, _author())
     except DuplicateTitle as e:
         raise Conflict(str(e)) from None
     return note, 201, {"Location": url_for(".get_note", note_id=note.id)}
@@ -131,7 +131,7 @@ async def create_note() -> tuple[Note, int, dict[str, str]]:
 @hawk.auth_required(bewit=True)
 async def get_note(note_id: int) -> Note:
     """Show one note (an async view returning a dataclass)."""
-    note = await asyncio.to_thread(note_store().get_note, note_id)
+    note = await async_note_store().get_note(note_id)
     if note is None:
         raise _not_found(note_id)
     return note
@@ -163,6 +163,6 @@ def update_note(note_id: int) -> Note:
 async def delete_note(note_id: int) -> tuple[str, int]:
     """Delete a note; 204 with no body."""
     _check_csrf_for_session()
-    if not await asyncio.to_thread(note_store().delete_note, note_id):
+    if not await async_note_store().delete_note(note_id):
         raise _not_found(note_id)
     return "", 204

@@ -7,7 +7,6 @@ cookie. See ``examples/notes/README.md``.
 
 from __future__ import annotations
 
-import asyncio
 import collections.abc as cabc
 import contextlib
 import os
@@ -26,10 +25,11 @@ from flask_api_utils import (
     XMLFormatter,
 )
 
+from .aiodb import AsyncNoteStore
 from .api import api
 from .db import NoteStore
 from .demo import init_demo_command
-from .extensions import NONCE_STORE, hawk, login_manager, note_store
+from .extensions import ASYNC_NOTES, NONCE_STORE, async_note_store, hawk, login_manager, note_store
 from .models import Error, ErrorBody, User
 from .web import web
 
@@ -86,8 +86,8 @@ def _nonce_store(redis_url: str | None) -> NonceStore:
 
 @hawk.client_key_loader
 async def load_client_key(client_id: str) -> ClientKey | None:
-    """Look a Hawk client up in the ``clients`` table (in a worker thread)."""
-    client = await asyncio.to_thread(note_store().get_client, client_id)
+    """Look a Hawk client up in the ``clients`` table, on the loop's own connection."""
+    client = await async_note_store().get_client(client_id)
     return None if client is None else ClientKey(client.key, client.algorithm)
 
 
@@ -154,6 +154,7 @@ def create_app(
     store = NoteStore(app.config["DATABASE"])
     store.create_schema()
     app.extensions["notes"] = store
+    app.extensions[ASYNC_NOTES] = AsyncNoteStore(app.config["DATABASE"])
     app.extensions[NONCE_STORE] = _nonce_store(app.config["REDIS_URL"])
 
     app.response_formatters["application/xml"] = XMLFormatter(pretty=True)

@@ -1,9 +1,10 @@
 """SQLite storage for notes, users and API clients, on the stdlib :mod:`sqlite3`.
 
 Every call opens its own short-lived connection, so a :class:`NoteStore` may
-be shared by threads, by the worker threads of ``asyncio.to_thread`` and by
-gunicorn workers (each opens the same file; SQLite's locking and WAL journal
-keep them consistent).
+be shared by threads and by gunicorn workers (each opens the same file;
+SQLite's locking and WAL journal keep them consistent). The ``async def``
+views and the key loader use :class:`notes.aiodb.AsyncNoteStore`, the same
+database through aiosqlite, with the statements defined here.
 """
 
 from __future__ import annotations
@@ -47,7 +48,16 @@ CREATE TABLE IF NOT EXISTS clients (
 
 # How long a connection waits for another writer (another thread or gunicorn
 # worker) to release the database before it gives up.
-_BUSY_TIMEOUT_SECONDS = 10.0
+BUSY_TIMEOUT_SECONDS = 10.0
+
+# The statements both stores run.
+SELECT_NOTE = "SELECT * FROM notes WHERE id = ?"
+INSERT_NOTE = (
+    "INSERT INTO notes (title, body, author, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?) RETURNING *"
+)
+DELETE_NOTE = "DELETE FROM notes WHERE id = ?"
+SELECT_CLIENT = "SELECT * FROM clients WHERE id = ?"
 
 
 class DuplicateTitle(Exception):
@@ -72,11 +82,13 @@ class StaleVersion(Exception):
         self.current = current
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """The current time, to the second, in UTC: what the notes table stores."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _note(row: sqlite3.Row) -> Note:
+def note_from_row(row: sqlite3.Row) -> Note:
+    """Build a :class:`Note` from a row of the notes table."""
     return Note(
         id=row["id"],
         title=row["title"],
@@ -88,7 +100,8 @@ def _note(row: sqlite3.Row) -> Note:
     )
 
 
-def _is_duplicate_title(error: sqlite3.IntegrityError) -> bool:
+def is_duplicate_title(error: sqlite3.IntegrityError) -> bool:
+    """Whether ``error`` is the unique title constraint's."""
     return "notes.title" in str(error)
 
 
@@ -108,7 +121,7 @@ class NoteStore:
 
     @contextlib.contextmanager
     def _read(self) -> cabc.Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_SECONDS)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
         conn.row_factory = sqlite3.Row
         try:
             yield conn
@@ -119,7 +132,7 @@ class NoteStore:
     def _write(self) -> cabc.Iterator[sqlite3.Connection]:
         # Autocommit mode plus an explicit BEGIN IMMEDIATE: the write lock is
         # taken up front, so a read-then-write (the version check) is atomic.
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -134,7 +147,7 @@ class NoteStore:
 
     def create_schema(self) -> None:
         """Create the tables that do not exist yet; safe to call on every start."""
-        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_SECONDS)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             # WAL lets readers in other workers go on while one writes.
             conn.execute("PRAGMA journal_mode=WAL")
@@ -146,32 +159,28 @@ class NoteStore:
         """Return every note, oldest first."""
         with self._read() as conn:
             rows = conn.execute("SELECT * FROM notes ORDER BY id").fetchall()
-        return [_note(row) for row in rows]
+        return [note_from_row(row) for row in rows]
 
     def get_note(self, note_id: int) -> Note | None:
         """Return the note with this id, or ``None``."""
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
-        return None if row is None else _note(row)
+            row = conn.execute(SELECT_NOTE, (note_id,)).fetchone()
+        return None if row is None else note_from_row(row)
 
     def create_note(self, title: str, body: str, author: str) -> Note:
         """Store a new note at version 1.
 
         :raises DuplicateTitle: another note has this title.
         """
-        now = _now().isoformat()
+        now = utc_now().isoformat()
         try:
             with self._write() as conn:
-                row = conn.execute(
-                    "INSERT INTO notes (title, body, author, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?) RETURNING *",
-                    (title, body, author, now, now),
-                ).fetchone()
+                row = conn.execute(INSERT_NOTE, (title, body, author, now, now)).fetchone()
         except sqlite3.IntegrityError as e:
-            if _is_duplicate_title(e):
+            if is_duplicate_title(e):
                 raise DuplicateTitle(title) from None
             raise
-        return _note(row)
+        return note_from_row(row)
 
     def update_note(self, note_id: int, title: str, body: str, version: int) -> Note | None:
         """Replace a note's title and body, if it is still at ``version``.
@@ -190,18 +199,18 @@ class NoteStore:
                 updated = conn.execute(
                     "UPDATE notes SET title = ?, body = ?, version = version + 1, updated_at = ?"
                     " WHERE id = ? RETURNING *",
-                    (title, body, _now().isoformat(), note_id),
+                    (title, body, utc_now().isoformat(), note_id),
                 ).fetchone()
         except sqlite3.IntegrityError as e:
-            if _is_duplicate_title(e):
+            if is_duplicate_title(e):
                 raise DuplicateTitle(title) from None
             raise
-        return _note(updated)
+        return note_from_row(updated)
 
     def delete_note(self, note_id: int) -> bool:
         """Delete a note; ``False`` when there was no such note."""
         with self._write() as conn:
-            cursor = conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+            cursor = conn.execute(DELETE_NOTE, (note_id,))
             return cursor.rowcount > 0
 
     def get_user(self, user_id: int) -> User | None:
@@ -231,7 +240,7 @@ class NoteStore:
     def get_client(self, client_id: str) -> APIClient | None:
         """Return the API client with this Hawk id, or ``None``."""
         with self._read() as conn:
-            row = conn.execute("SELECT * FROM clients WHERE id = ?", (client_id,)).fetchone()
+            row = conn.execute(SELECT_CLIENT, (client_id,)).fetchone()
         return None if row is None else APIClient(row["id"], row["key"], row["algorithm"])
 
     def save_client(self, client: APIClient) -> None:

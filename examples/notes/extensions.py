@@ -14,12 +14,16 @@ from flask_login import LoginManager
 
 from flask_api_utils import Hawk
 
+from .aiodb import AsyncNoteStore
 from .db import NoteStore
 
 if t.TYPE_CHECKING:
     from flask_api_utils.typing import NonceStore
 
-__all__ = ["NONCE_STORE", "hawk", "login_manager", "note_store"]
+__all__ = ["ASYNC_NOTES", "NONCE_STORE", "async_note_store", "hawk", "login_manager", "note_store"]
+
+#: The key in ``app.extensions`` of the database for ``async def`` code.
+ASYNC_NOTES = "notes.async"
 
 #: The key in ``app.extensions`` of the nonce store that ``create_app`` chose.
 NONCE_STORE = "notes.nonce_store"
@@ -59,4 +63,16 @@ def note_store() -> NoteStore:
     if not isinstance(store, NoteStore):
         msg = f"app.extensions['notes'] is a {type(store).__name__!r}, not a 'NoteStore'."
         raise TypeError(msg)
+    return store
+
+
+def async_note_store() -> AsyncNoteStore:
+    """Return the current app's database for ``async def`` code.
+
+    :raises RuntimeError: the app was not made by :func:`notes.create_app`.
+    """
+    store = current_app.extensions.get(ASYNC_NOTES)
+    if not isinstance(store, AsyncNoteStore):
+        msg = "The 'notes' extension is not set up; make the app with 'notes.create_app()'."
+        raise RuntimeError(msg)
     return store

@@ -13,6 +13,7 @@ needs ``flask-login``.
 from __future__ import annotations
 
 from .aio import AsyncLoops as AsyncLoops
+from .aio import PerLoop as PerLoop
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -45,6 +46,7 @@ __all__ = [
     "MemoryNonceStore",
     "NonceStoreUnavailable",
     "OrjsonProvider",
+    "PerLoop",
     "RedisNonceStore",
     "ResponsiveBlueprint",
     "ResponsiveFlask",

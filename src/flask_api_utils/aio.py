@@ -55,7 +55,7 @@ import typing as t
 if t.TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["AsyncLoops"]
+__all__ = ["AsyncLoops", "PerLoop"]
 
 log = logging.getLogger("flask_api_utils.aio")
 
@@ -69,6 +69,7 @@ _RUNNERS = "flask_api_utils.aio.runners"
 _MAX_RUNNERS = 1024
 
 R = t.TypeVar("R")
+T = t.TypeVar("T")
 
 
 class _LoopPool:
@@ -268,3 +269,75 @@ class AsyncLoops:
         # An instance attribute shadows Flask.async_to_sync, which
         # Flask.ensure_sync calls for every coroutine function.
         app.async_to_sync = functools.partial(async_to_sync, app)  # type: ignore[method-assign]
+
+
+# A loop holds only weak references to its tasks. The closers are held here,
+# not by their PerLoop, so that one dropped while its loop lives on still
+# closes its value when that loop shuts down.
+_CLOSERS: set[asyncio.Task[None]] = set()
+
+
+class PerLoop(t.Generic[T]):
+    """One value per event loop: opened on the loop's first call, closed when it shuts down.
+
+    An asyncio client, pool or connection belongs to the loop that opened
+    it. Keep yours in a ``PerLoop`` and every coroutine that runs on a loop
+    gets that loop's own, opened once and kept for the loop's life: on the
+    long-lived loops of this module, for the life of the process::
+
+        connections = PerLoop(lambda: aiosqlite.connect("app.db"), lambda c: c.close())
+
+        @app.get("/count")
+        async def count() -> dict[str, int]:
+            connection = await connections.get()
+            ...
+
+    The value is closed when its loop shuts down (the loop cancels its
+    pending tasks, as :func:`asyncio.run`, asgiref and this module's loops
+    do at exit); an error while closing is logged at debug level.
+
+    :param open: Awaited, on the loop, to open the loop's value.
+    :param close: Awaited with the value when its loop shuts down.
+    :param name: Names the closing task, for debugging.
+    """
+
+    def __init__(
+        self,
+        open: cabc.Callable[[], cabc.Awaitable[T]],
+        close: cabc.Callable[[T], cabc.Awaitable[object]],
+        *,
+        name: str = "PerLoop",
+    ) -> None:
+        self._open = open
+        self._close = close
+        self._name = name
+        self._values: dict[asyncio.AbstractEventLoop, T] = {}
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    async def get(self) -> T:
+        """Return the running loop's value, opening it on the loop's first call."""
+        loop = asyncio.get_running_loop()
+        try:
+            return self._values[loop]
+        except KeyError:
+            pass
+        # Two coroutines of one loop asking at once open one value between them.
+        async with self._locks.setdefault(loop, asyncio.Lock()):
+            if loop not in self._values:
+                self._values[loop] = await self._open()
+                closer = loop.create_task(self._close_at_shutdown(loop), name=self._name)
+                _CLOSERS.add(closer)
+                closer.add_done_callback(_CLOSERS.discard)
+        return self._values[loop]
+
+    async def _close_at_shutdown(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Wait for the loop to cancel this task at shutdown, then close its value."""
+        try:
+            await loop.create_future()
+        finally:
+            value = self._values.pop(loop)
+            self._locks.pop(loop, None)
+            try:
+                await self._close(value)
+            except Exception:
+                log.debug("closing the value of %s failed", self._name, exc_info=True)

@@ -441,3 +441,37 @@ def test_behind_a_proxy_the_mac_covers_the_url_the_client_signed(
         }
         response = requests.get(f"{server.url}/api/me", headers=headers, timeout=10)
     assert response.status_code == status, response.text
+
+
+def _database_handles(notes_demo: NotesDemo) -> int:
+    """How many open files of the worker are the notes database itself."""
+    database = notes_demo.instance_path / "notes.sqlite3"
+    (worker,) = notes_demo.server.worker_pids
+    descriptors = pathlib.Path(f"/proc/{worker}/fd").iterdir()
+    return sum(1 for fd in descriptors if _points_to(fd, database))
+
+
+def _points_to(link: pathlib.Path, target: pathlib.Path) -> bool:
+    try:
+        return link.resolve() == target.resolve()
+    except OSError:  # closed between listing and reading
+        return False
+
+
+def test_async_views_and_key_loader_keep_their_database_connections(
+    notes_demo: NotesDemo,
+) -> None:
+    # The async key loader and GET /api/notes/<id> await aiosqlite on a
+    # connection their event loop opened once; the sync views open and close
+    # their own per call, so they hold none between requests.
+    def read_notes(count: int) -> None:
+        for _ in range(count):
+            response = send(notes_demo.credentials, "GET", "/api/notes/1")
+            assert response.status_code == 200
+
+    read_notes(8)  # every worker thread's first request
+    warmed = _database_handles(notes_demo)
+    read_notes(40)
+
+    assert 1 <= warmed <= 4  # at most one per worker thread (gthread, four)
+    assert _database_handles(notes_demo) == warmed

@@ -17,7 +17,6 @@ extra (``pip install 'flask-api-utils[redis]'``); this module imports without it
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import collections.abc as cabc
 import logging
@@ -25,6 +24,8 @@ import math
 import threading
 import time
 import typing as t
+
+from ..aio import PerLoop
 
 if t.TYPE_CHECKING:
     import redis
@@ -242,12 +243,6 @@ class RedisNonceStore:
         return bool(created)
 
 
-# A loop holds only weak references to its tasks. The closers are held here,
-# not by their store, so that a store dropped while its loop lives on still
-# closes its client when that loop shuts down.
-_CLOSERS: set[asyncio.Task[None]] = set()
-
-
 class AsyncRedisNonceStore:
     """Remembers nonces in Redis through :mod:`redis.asyncio`, for ``async def`` views.
 
@@ -294,8 +289,7 @@ class AsyncRedisNonceStore:
         #: Prepended to every key.
         self.prefix = prefix
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
-        self._clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
-        self._lock = threading.Lock()
+        self._clients = PerLoop(self._open_client, self._close_client, name="AsyncRedisNonceStore")
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "hawk:nonce:", **kwargs: t.Any) -> t.Self:
@@ -329,7 +323,7 @@ class AsyncRedisNonceStore:
         :raises ValueError: ``ttl`` is not a positive, finite number.
         """
         milliseconds = _ttl_ms(ttl)
-        client = self._client_for_running_loop()
+        client = await self._clients.get()
         try:
             created = await client.set(self.prefix + key, 1, nx=True, px=milliseconds)
         except self._errors as exc:
@@ -337,31 +331,12 @@ class AsyncRedisNonceStore:
             raise NonceStoreUnavailable(msg) from exc
         return bool(created)
 
-    def _client_for_running_loop(self) -> redis.asyncio.Redis:
-        """Return this loop's client, making it and its closer on the loop's first call."""
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._clients.get(loop)
-            if client is None:
-                client = self._clients[loop] = self._client_factory()
-                closer = loop.create_task(
-                    self._close_at_shutdown(loop, client), name="AsyncRedisNonceStore closer"
-                )
-                _CLOSERS.add(closer)
-                closer.add_done_callback(_CLOSERS.discard)
-        return client
+    async def _open_client(self) -> redis.asyncio.Redis:
+        return self._client_factory()
 
-    async def _close_at_shutdown(
-        self, loop: asyncio.AbstractEventLoop, client: redis.asyncio.Redis
-    ) -> None:
-        """Wait for the loop to cancel this task at shutdown, then close ``client``."""
+    async def _close_client(self, client: redis.asyncio.Redis) -> None:
         try:
-            await loop.create_future()
-        finally:
-            with self._lock:
-                del self._clients[loop]
-            try:
-                await client.aclose()
-            except self._errors:
-                # The server went away first; the socket is closed all the same.
-                _logger.debug("closing a nonce store's Redis client failed", exc_info=True)
+            await client.aclose()
+        except self._errors:
+            # The server went away first; the socket is closed all the same.
+            _logger.debug("closing a nonce store's Redis client failed", exc_info=True)
