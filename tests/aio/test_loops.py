@@ -367,3 +367,44 @@ def test_shutdown_leaves_no_pending_task_and_no_open_connection(
     assert "Task was destroyed" not in result.stderr
     assert "unclosed" not in result.stderr.lower()
     assert "Warning" not in result.stderr
+
+
+def test_exit_closes_connections_whose_driver_runs_a_thread(tmp_path: t.Any) -> None:
+    # aiosqlite keeps a non-daemon thread per connection: the interpreter
+    # waits for it before atexit hooks run, so the loops must be shut down
+    # (closing the connection, ending its thread) before that wait.
+    script = textwrap.dedent(
+        f"""
+        import sqlite3
+
+        import aiosqlite
+
+        from flask_api_utils import PerLoop, ResponsiveFlask
+
+        connections = PerLoop(
+            lambda: aiosqlite.connect({str(tmp_path / "exit.sqlite3")!r}), lambda c: c.close()
+        )
+        app = ResponsiveFlask(__name__)
+
+        @app.get("/one")
+        async def one() -> dict[str, int]:
+            connection = await connections.get()
+            async with connection.execute("SELECT 1") as cursor:
+                row = await cursor.fetchone()
+            return {{"one": row[0]}}
+
+        assert app.test_client().get("/one").json == {{"one": 1}}
+        print("served")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "served"
+    assert result.stderr == ""
