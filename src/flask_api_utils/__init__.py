@@ -12,6 +12,7 @@ Importing needs none of the extras: :class:`Hawk` needs ``mohawk`` (the
 
 from __future__ import annotations
 
+from ._body import parse_body as parse_body
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -27,6 +28,9 @@ from .hawk import current_hawk_auth as current_hawk_auth
 from .hawk import make_bewit_url as make_bewit_url
 from .negotiation import FormatterRegistry as FormatterRegistry
 from .negotiation import choose_mimetype as choose_mimetype
+from .parsers import JSONParser as JSONParser
+from .parsers import ParserRegistry as ParserRegistry
+from .parsers import XMLParser as XMLParser
 from .responsive import FormatterError as FormatterError
 from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
 from .responsive import ResponsiveFlask as ResponsiveFlask
@@ -40,14 +44,18 @@ __all__ = [
     "HawkAuth",
     "HawkCredentials",
     "JSONFormatter",
+    "JSONParser",
     "MemoryNonceStore",
     "NonceStoreUnavailable",
     "OrjsonProvider",
+    "ParserRegistry",
     "RedisNonceStore",
     "ResponsiveBlueprint",
     "ResponsiveFlask",
     "XMLFormatter",
+    "XMLParser",
     "choose_mimetype",
     "current_hawk_auth",
     "make_bewit_url",
+    "parse_body",
 ]

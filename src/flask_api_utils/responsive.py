@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .formatters import OrjsonProvider
 from .negotiation import FormatterRegistry
+from .parsers import JSONParser, ParserRegistry, XMLParser, parse_form, parse_multipart
 
 if t.TYPE_CHECKING:
     from flask.typing import HeadersValue, ResponseReturnValue
@@ -137,6 +138,9 @@ class ResponsiveFlask(_APIScaffold, Flask):
         #: ``app.response_formatters["application/xml"] = XMLFormatter()``.
         self.response_formatters = FormatterRegistry()
         self.response_formatters["application/json"] = self.json.dumps_bytes
+        #: The parsers this app reads request bodies with, by mimetype:
+        #: JSON, XML and both HTML form encodings unless changed.
+        self.request_parsers = _default_parsers()
         # Types seen as view results, and whether they are negotiable: a dict
         # lookup per response instead of isinstance checks against ABCs.
         self._negotiable_types: dict[type, bool] = {dict: True, list: True, str: False}
@@ -236,6 +240,15 @@ class ResponsiveFlask(_APIScaffold, Flask):
         response = self._serialise({"mimetypes": list(registry.offered)}, registry.default_mimetype)
         response.status_code = 406
         return response
+
+
+def _default_parsers() -> ParserRegistry:
+    parsers = ParserRegistry()
+    parsers["application/json"] = JSONParser()
+    parsers["application/xml"] = XMLParser()
+    parsers["application/x-www-form-urlencoded"] = parse_form
+    parsers["multipart/form-data"] = parse_multipart
+    return parsers
 
 
 # Every negotiated response varies on Accept; built once, copied per response.
