@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)/examples
 $(STAMP): pyproject.toml requirements/dev.txt examples/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[hawk,redis,login]' -r requirements/dev.txt -r examples/requirements.txt
+	$(BIN)/python -m pip install -q -e '.[hawk,redis,login,typed]' -r requirements/dev.txt -r examples/requirements.txt
 	touch $(STAMP)
 
 system-deps:

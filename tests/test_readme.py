@@ -83,7 +83,9 @@ EXCHANGES = [exchange for _, exchanges in SECTIONS.values() for exchange in exch
 
 def _build_app(name: str) -> Flask:
     namespace: dict[str, t.Any] = {"__name__": f"readme_{name}"}
-    exec(compile(SECTIONS[name][0], f"README.md ({name})", "exec"), namespace)
+    # dont_inherit: the README's code runs without this module's
+    # `from __future__ import annotations`, as it would when copied.
+    exec(compile(SECTIONS[name][0], f"README.md ({name})", "exec", dont_inherit=True), namespace)
     app = namespace["app"]
     assert isinstance(app, Flask)
     return app
@@ -97,7 +99,8 @@ def test_readme_has_runnable_examples() -> None:
 
 @pytest.mark.parametrize("source", SCRIPTS)
 def test_readme_script_runs(source: str) -> None:
-    exec(compile(source, "README.md (script)", "exec"), {"__name__": "readme_script"})
+    code = compile(source, "README.md (script)", "exec", dont_inherit=True)
+    exec(code, {"__name__": "readme_script"})
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ Importing needs none of the extras: :class:`Hawk` needs ``mohawk`` (the
 from __future__ import annotations
 
 from ._body import parse_body as parse_body
+from ._typed_input import Body as Body
+from ._typed_input import Query as Query
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -31,13 +33,18 @@ from .negotiation import choose_mimetype as choose_mimetype
 from .parsers import JSONParser as JSONParser
 from .parsers import ParserRegistry as ParserRegistry
 from .parsers import XMLParser as XMLParser
+from .problems import FieldError as FieldError
+from .problems import Problem as Problem
+from .problems import ValidationFailed as ValidationFailed
 from .responsive import FormatterError as FormatterError
 from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
 from .responsive import ResponsiveFlask as ResponsiveFlask
 
 __all__ = [
     "AsyncRedisNonceStore",
+    "Body",
     "ClientKey",
+    "FieldError",
     "FormatterError",
     "FormatterRegistry",
     "Hawk",
@@ -49,9 +56,12 @@ __all__ = [
     "NonceStoreUnavailable",
     "OrjsonProvider",
     "ParserRegistry",
+    "Problem",
+    "Query",
     "RedisNonceStore",
     "ResponsiveBlueprint",
     "ResponsiveFlask",
+    "ValidationFailed",
     "XMLFormatter",
     "XMLParser",
     "choose_mimetype",

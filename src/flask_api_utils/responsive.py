@@ -21,9 +21,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_set_header
 from werkzeug.wrappers import Response as BaseResponse
 
+from ._typed_input import plan_view
 from .formatters import OrjsonProvider
 from .negotiation import FormatterRegistry
 from .parsers import JSONParser, ParserRegistry, XMLParser, parse_form, parse_multipart
+from .problems import Problem
 
 if t.TYPE_CHECKING:
     from flask.typing import HeadersValue, ResponseReturnValue
@@ -132,6 +134,8 @@ class ResponsiveFlask(_APIScaffold, Flask):
     json: OrjsonProvider
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
+        # Before Flask's __init__, which registers the static route.
+        self._planned_views: dict[APIRouteCallable, APIRouteCallable] = {}
         super().__init__(import_name, **kwargs)
         #: The formatters this app offers, by mimetype, in the server's order
         #: of preference after :attr:`default_mimetype`. Assign to offer one:
@@ -157,6 +161,31 @@ class ResponsiveFlask(_APIScaffold, Flask):
     @default_mimetype.setter
     def default_mimetype(self, mimetype: str) -> None:
         self.response_formatters.default_mimetype = mimetype
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: APIRouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register a view, reading its typed parameters into a plan once, here.
+
+        See :meth:`flask.Flask.add_url_rule`; blueprints register through it too.
+        """
+        if view_func is not None:
+            view_func = self._planned_view(view_func)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+    def _planned_view(self, view_func: APIRouteCallable) -> APIRouteCallable:
+        # One plan per function, so a view registered under two rules stays
+        # one endpoint function, as Flask requires.
+        planned = self._planned_views.get(view_func)
+        if planned is None:
+            planned = self._planned_views[view_func] = plan_view(view_func)
+        return planned
 
     def make_response(self, rv: ResponseReturnValue | APIResponseReturnValue) -> Response:
         """Convert a view's return value to a response, negotiating data values.
@@ -257,7 +286,10 @@ _VARY_ACCEPT = (("Vary", "Accept"),)
 
 def _describe_http_error(e: HTTPException) -> tuple[dict[str, t.Any], int]:
     code = e.code if e.code is not None else InternalServerError.code
-    return {"code": code, "name": e.name, "description": e.description}, code
+    body = {"code": code, "name": e.name, "description": e.description}
+    if isinstance(e, Problem):
+        body.update(e.extensions)
+    return body, code
 
 
 def _is_negotiable(body: object) -> bool:
