@@ -35,6 +35,7 @@ from .parsers import ParserRegistry as ParserRegistry
 from .parsers import XMLParser as XMLParser
 from .problems import FieldError as FieldError
 from .problems import Problem as Problem
+from .problems import ProblemDetails as ProblemDetails
 from .problems import ValidationFailed as ValidationFailed
 from .responsive import FormatterError as FormatterError
 from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
@@ -57,6 +58,7 @@ __all__ = [
     "OrjsonProvider",
     "ParserRegistry",
     "Problem",
+    "ProblemDetails",
     "Query",
     "RedisNonceStore",
     "ResponsiveBlueprint",
