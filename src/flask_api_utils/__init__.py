@@ -13,6 +13,7 @@ Importing needs none of the extras: :class:`Hawk` needs ``mohawk`` (the
 from __future__ import annotations
 
 from ._body import parse_body as parse_body
+from ._produces import produces as produces
 from ._typed_input import Body as Body
 from ._typed_input import Query as Query
 from .formatters import JSONFormatter as JSONFormatter
@@ -70,4 +71,5 @@ __all__ = [
     "current_hawk_auth",
     "make_bewit_url",
     "parse_body",
+    "produces",
 ]

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from ._body import read_body
+from ._produces import ViewFormats, declared_formats, negotiated_first, returns_data
 from .parsers import JSONParser, ParserRegistry, XMLParser
 from .problems import ValidationFailed
 
@@ -332,23 +333,36 @@ def _with_input(
     return typed
 
 
-def plan_view(view: cabc.Callable[..., t.Any]) -> cabc.Callable[..., t.Any]:
-    """Return ``view`` reading its typed parameters from each request.
+def plan_view(
+    view: cabc.Callable[..., t.Any], formats: ViewFormats | None = None
+) -> cabc.Callable[..., t.Any]:
+    """Return ``view`` negotiated first and reading its typed parameters.
 
-    The signature is read here, once; a view without typed parameters is
-    returned as it is. Under Hawk's ``auth_required``, the input is read
-    after authentication.
+    The signature is read here, once. A view that returns negotiable data
+    (by its return annotation) or declares formats (``@produces``, or
+    ``formats`` from its blueprint) is negotiated before it runs; typed
+    parameters are read from each request, after Hawk's authentication when
+    the view is under ``auth_required``. Any other view is returned as it is.
 
+    :param formats: the blueprint's formats, for a view without ``@produces``.
     :raise ImportError: naming the ``typed`` extra, when pydantic is missing.
     :raise TypeError: for a view that declares two bodies, or a query type
         that is not a dataclass or TypedDict.
     """
     readers = _readers(view)
-    if not readers:
-        return view
-    _pydantic()
-    reprotect = vars(view).get(REPROTECT)
-    if reprotect is not None:
-        inner = t.cast(cabc.Callable[..., t.Any], view.__wrapped__)  # type: ignore[attr-defined]
-        return t.cast(cabc.Callable[..., t.Any], reprotect(_with_input(inner, readers)))
-    return _with_input(view, readers)
+    formats = declared_formats(view) or formats
+    negotiate = formats is not None or returns_data(
+        resolved_annotations(inspect.unwrap(view)).get("return")
+    )
+    planned = view
+    if readers:
+        _pydantic()
+        reprotect = vars(view).get(REPROTECT)
+        if reprotect is not None:
+            inner = t.cast(cabc.Callable[..., t.Any], view.__wrapped__)  # type: ignore[attr-defined]
+            planned = t.cast(cabc.Callable[..., t.Any], reprotect(_with_input(inner, readers)))
+        else:
+            planned = _with_input(view, readers)
+    if negotiate:
+        planned = negotiated_first(planned, formats)
+    return planned

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_set_header
 from werkzeug.wrappers import Response as BaseResponse
 
+from ._produces import VIEW_FORMATTERS, ViewFormats
 from ._typed_input import plan_view
 from .formatters import OrjsonProvider
 from .negotiation import FormatterRegistry
@@ -31,7 +32,12 @@ if t.TYPE_CHECKING:
     from flask.typing import HeadersValue, ResponseReturnValue
     from flask.wrappers import Response
 
-    from .typing import APIErrorHandlerCallable, APIResponseReturnValue, APIRouteCallable
+    from .typing import (
+        APIErrorHandlerCallable,
+        APIResponseReturnValue,
+        APIRouteCallable,
+        Formatter,
+    )
 
 __all__ = ["FormatterError", "ResponsiveBlueprint", "ResponsiveFlask"]
 
@@ -106,7 +112,38 @@ class ResponsiveBlueprint(_APIScaffold, Blueprint):
     views of any blueprint registered on a :class:`ResponsiveFlask` are
     negotiated. Use this class so that ``mypy`` accepts views that return
     dataclasses, and for :meth:`default_errorhandler` on the blueprint.
+
+    ``produces`` and ``formatters`` give every view of the blueprint formats
+    of its own, as :func:`~flask_api_utils.produces` does for one view (which
+    wins over the blueprint's).
+
+    :param produces: the app's mimetypes the views offer, in order.
+    :param formatters: mimetypes and formatters only these views offer.
     """
+
+    def __init__(
+        self,
+        name: str,
+        import_name: str,
+        *args: t.Any,
+        produces: cabc.Sequence[str] = (),
+        formatters: cabc.Mapping[str, Formatter] | None = None,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(name, import_name, *args, **kwargs)
+        self._formats = (
+            ViewFormats(tuple(m.lower() for m in produces), tuple((formatters or {}).items()))
+            if produces or formatters
+            else None
+        )
+
+    if not t.TYPE_CHECKING:
+
+        @setupmethod
+        def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+            if self._formats is not None:
+                options.setdefault("produces", self._formats)
+            super().add_url_rule(rule, endpoint, view_func, **options)
 
 
 class ResponsiveFlask(_APIScaffold, Flask):
@@ -135,7 +172,9 @@ class ResponsiveFlask(_APIScaffold, Flask):
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
         # Before Flask's __init__, which registers the static route.
-        self._planned_views: dict[APIRouteCallable, APIRouteCallable] = {}
+        self._planned_views: dict[
+            tuple[APIRouteCallable, ViewFormats | None], APIRouteCallable
+        ] = {}
         super().__init__(import_name, **kwargs)
         #: The formatters this app offers, by mimetype, in the server's order
         #: of preference after :attr:`default_mimetype`. Assign to offer one:
@@ -175,16 +214,20 @@ class ResponsiveFlask(_APIScaffold, Flask):
 
         See :meth:`flask.Flask.add_url_rule`; blueprints register through it too.
         """
+        formats = options.pop("produces", None)
         if view_func is not None:
-            view_func = self._planned_view(view_func)
+            view_func = self._planned_view(view_func, formats)
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
 
-    def _planned_view(self, view_func: APIRouteCallable) -> APIRouteCallable:
+    def _planned_view(
+        self, view_func: APIRouteCallable, formats: ViewFormats | None
+    ) -> APIRouteCallable:
         # One plan per function, so a view registered under two rules stays
         # one endpoint function, as Flask requires.
-        planned = self._planned_views.get(view_func)
+        key = (view_func, formats)
+        planned = self._planned_views.get(key)
         if planned is None:
-            planned = self._planned_views[view_func] = plan_view(view_func)
+            planned = self._planned_views[key] = plan_view(view_func, formats)
         return planned
 
     def make_response(self, rv: ResponseReturnValue | APIResponseReturnValue) -> Response:
@@ -234,13 +277,20 @@ class ResponsiveFlask(_APIScaffold, Flask):
             return super().make_response(rv)
 
         status, headers = _unpack(rv)
-        registry = self.response_formatters
-        mimetype = registry.choose(request.environ.get("HTTP_ACCEPT"))
+        environ = request.environ
+        # A view with formats of its own (@produces) left them in the environ;
+        # errors keep the app's.
+        registry = (
+            self.response_formatters
+            if for_error
+            else environ.get(VIEW_FORMATTERS, self.response_formatters)
+        )
+        mimetype = registry.choose(environ.get("HTTP_ACCEPT"))
         if mimetype is None:
             if not for_error:
-                return self._not_acceptable()
+                return self._not_acceptable(registry)
             mimetype = registry.default_mimetype
-        response = self._serialise(body, mimetype)
+        response = self._serialise(body, mimetype, registry)
         if status is not None:
             if isinstance(status, int):
                 response.status_code = status
@@ -252,8 +302,11 @@ class ResponsiveFlask(_APIScaffold, Flask):
             _vary_on_accept(response.headers)
         return response
 
-    def _serialise(self, body: object, mimetype: str) -> Response:
-        formatter, content_type = self.response_formatters.formatter_for(mimetype)
+    def _serialise(
+        self, body: object, mimetype: str, registry: FormatterRegistry | None = None
+    ) -> Response:
+        registry = registry if registry is not None else self.response_formatters
+        formatter, content_type = registry.formatter_for(mimetype)
         try:
             data = formatter(body)
         except Exception as e:
@@ -264,9 +317,11 @@ class ResponsiveFlask(_APIScaffold, Flask):
             raise FormatterError(msg) from e
         return self.response_class(data, headers=_VARY_ACCEPT, content_type=content_type)
 
-    def _not_acceptable(self) -> Response:
-        registry = self.response_formatters
-        response = self._serialise({"mimetypes": list(registry.offered)}, registry.default_mimetype)
+    def _not_acceptable(self, registry: FormatterRegistry | None = None) -> Response:
+        # Lists the view's types, in the app's default mimetype: a view's own
+        # formatters (CSV, say) need not write this mapping.
+        offered = (registry if registry is not None else self.response_formatters).offered
+        response = self._serialise({"mimetypes": list(offered)}, self.default_mimetype)
         response.status_code = 406
         return response
 

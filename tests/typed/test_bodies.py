@@ -287,11 +287,11 @@ def test_a_query_type_that_is_not_a_record_is_refused_at_registration() -> None:
             return {}
 
 
-def test_views_without_typed_parameters_are_registered_unchanged() -> None:
+def test_views_without_typed_input_or_data_results_are_registered_unchanged() -> None:
     app = ResponsiveFlask(__name__)
 
-    def plain(number: int) -> dict[str, int]:
-        return {"n": number}
+    def plain(number: int) -> str:
+        return str(number)
 
     app.add_url_rule("/n/<int:number>", view_func=plain)
     assert app.view_functions["plain"] is plain
