@@ -187,6 +187,12 @@ class ResponsiveFlask(_APIScaffold, Flask):
         # Types seen as view results, and whether they are negotiable: a dict
         # lookup per response instead of isinstance checks against ABCs.
         self._negotiable_types: dict[type, bool] = {dict: True, list: True, str: False}
+        #: The query parameter that names a format in place of ``Accept``
+        #: (``?format=json``), for clients that cannot set headers; ``None``
+        #: (the default) turns the override off.
+        self.format_parameter: str | None = None
+        #: The short names the format parameter takes, each to a mimetype.
+        self.format_names: dict[str, str] = dict(_FORMAT_NAMES)
         self.register_error_handler(HTTPException, _describe_http_error)
 
     @property
@@ -229,6 +235,24 @@ class ResponsiveFlask(_APIScaffold, Flask):
         if planned is None:
             planned = self._planned_views[key] = plan_view(view_func, formats)
         return planned
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """Apply the format parameter, when turned on, then Flask's preprocessing."""
+        if self.format_parameter is not None:
+            self._apply_format_parameter(self.format_parameter)
+        return super().preprocess_request()
+
+    def _apply_format_parameter(self, parameter: str) -> None:
+        name = request.args.get(parameter)
+        if name is None:
+            return
+        mimetype = self.format_names.get(name.lower())
+        if mimetype is None:
+            names = sorted(self.format_names)
+            msg = f"Unknown format {name!r}; the formats are: {', '.join(names)}."
+            raise Problem(msg, status=406, formats=names)
+        # Every negotiation below reads the header: the named type replaces it.
+        request.environ["HTTP_ACCEPT"] = mimetype
 
     def make_response(self, rv: ResponseReturnValue | APIResponseReturnValue) -> Response:
         """Convert a view's return value to a response, negotiating data values.
@@ -324,6 +348,9 @@ class ResponsiveFlask(_APIScaffold, Flask):
         response = self._serialise({"mimetypes": list(offered)}, self.default_mimetype)
         response.status_code = 406
         return response
+
+
+_FORMAT_NAMES = {"json": "application/json", "xml": "application/xml", "csv": "text/csv"}
 
 
 def _default_parsers() -> ParserRegistry:
