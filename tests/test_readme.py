@@ -138,5 +138,10 @@ def test_readme_transcript_matches_the_code(exchange: Exchange) -> None:
         assert response.get_json() == json.loads(exchange.body)
         # The transcript shows the bytes that are really sent.
         assert response.get_data(as_text=True) == exchange.body
+    elif response.mimetype == "text/csv":
+        # CSV ends every line with CRLF, which a transcript shows as lines.
+        text = response.get_data(as_text=True)
+        assert text.endswith("\r\n")
+        assert text.removesuffix("\r\n").split("\r\n") == exchange.body.split("\n")
     else:
         assert response.get_data(as_text=True) == exchange.body

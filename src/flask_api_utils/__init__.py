@@ -16,6 +16,7 @@ from ._body import parse_body as parse_body
 from ._produces import produces as produces
 from ._typed_input import Body as Body
 from ._typed_input import Query as Query
+from .formatters import CSVFormatter as CSVFormatter
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -45,6 +46,7 @@ from .responsive import ResponsiveFlask as ResponsiveFlask
 __all__ = [
     "AsyncRedisNonceStore",
     "Body",
+    "CSVFormatter",
     "ClientKey",
     "FieldError",
     "FormatterError",
