@@ -48,7 +48,9 @@ def _wait_for_http(url: str) -> None:
     while time.monotonic() < deadline:
         try:
             requests.get(url, timeout=1)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Refused before gunicorn listens; unanswered while its worker
+            # still imports the app on a loaded machine.
             time.sleep(0.05)
         else:
             return
