@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_responsive.py
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
+	$(BIN)/python benchmarks/bench_typed.py
 
 ## fuzz: a bounded coverage-guided run over negotiation and header parsing
 fuzz: $(STAMP)

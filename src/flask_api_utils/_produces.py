@@ -16,12 +16,14 @@ import inspect
 import types
 import typing as t
 
-from flask import current_app, request
+from flask import request
 
 from .negotiation import FormatterRegistry
 from .problems import Problem
 
 if t.TYPE_CHECKING:
+    from flask import Flask
+
     from .typing import APIRouteCallable, Formatter
 
 __all__ = ["VIEW_FORMATTERS", "ViewFormats", "negotiated_first", "produces"]
@@ -129,53 +131,53 @@ def returns_data(return_annotation: object) -> bool:
 
 
 def negotiated_first(
-    view: cabc.Callable[..., t.Any], formats: ViewFormats | None
+    app: Flask, view: cabc.Callable[..., t.Any], formats: ViewFormats | None
 ) -> cabc.Callable[..., t.Any]:
     """Return ``view`` preceded by negotiation: ``406`` without running it."""
     built: list[FormatterRegistry] = []
 
     def view_registry() -> FormatterRegistry:
-        app_formatters = t.cast(FormatterRegistry, current_app.response_formatters)  # type: ignore[attr-defined]
+        app_formatters = t.cast(FormatterRegistry, app.response_formatters)  # type: ignore[attr-defined]
         if formats is None:
             return app_formatters
-        # Built on the first request, from the formatters the app has by then
-        # (a plan belongs to one app).
+        # Built on the first request, from the formatters the app has by then.
         if not built:
             built.append(formats.registry(app_formatters))
         return built[0]
 
     def refused(registry: FormatterRegistry) -> t.Any:
-        if "problem_details" in current_app.extensions:
+        if "problem_details" in app.extensions:
             offered = ", ".join(registry.offered)
             raise Problem(
                 f"None of the types this resource offers is acceptable: {offered}.",
                 status=406,
                 mimetypes=list(registry.offered),
             )
-        return current_app._not_acceptable(registry)  # type: ignore[attr-defined]
+        return app._not_acceptable(registry)  # type: ignore[attr-defined]
+
+    def acceptable() -> bool:
+        registry = view_registry()
+        environ = request._get_current_object().environ  # type: ignore[attr-defined]
+        if registry.choose(environ.get("HTTP_ACCEPT")) is None:
+            return False
+        if formats is not None:
+            environ[VIEW_FORMATTERS] = registry
+        return True
 
     if inspect.iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_negotiated(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            registry = view_registry()
-            environ = request.environ
-            if registry.choose(environ.get("HTTP_ACCEPT")) is None:
-                return refused(registry)
-            if formats is not None:
-                environ[VIEW_FORMATTERS] = registry
+            if not acceptable():
+                return refused(view_registry())
             return await view(*args, **kwargs)
 
         return async_negotiated
 
     @functools.wraps(view)
     def negotiated(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        registry = view_registry()
-        environ = request.environ
-        if registry.choose(environ.get("HTTP_ACCEPT")) is None:
-            return refused(registry)
-        if formats is not None:
-            environ[VIEW_FORMATTERS] = registry
+        if not acceptable():
+            return refused(view_registry())
         return view(*args, **kwargs)
 
     return negotiated

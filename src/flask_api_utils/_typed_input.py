@@ -17,7 +17,7 @@ import inspect
 import types
 import typing as t
 
-from flask import current_app, request
+from flask import request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
@@ -27,6 +27,8 @@ from .parsers import JSONParser, ParserRegistry, XMLParser
 from .problems import ValidationFailed
 
 if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.wrappers import Request
     from pydantic import TypeAdapter
     from pydantic_core import ErrorDetails
 
@@ -92,12 +94,11 @@ def _adapter(tp: object, unknown_fields: str) -> TypeAdapter[t.Any]:
     return adapter
 
 
-def _unknown_fields() -> str:
-    value = current_app.config.get(UNKNOWN_FIELDS_KEY, "forbid")
+def _checked_unknown_fields(value: object) -> str:
     if value not in _UNKNOWN_FIELDS_CHOICES:
         msg = f"{UNKNOWN_FIELDS_KEY} must be 'forbid' or 'ignore', not {value!r}."
         raise ValueError(msg)
-    return t.cast(str, value)
+    return value
 
 
 # Inspecting types.
@@ -220,23 +221,36 @@ def _failed(source: str, errors: list[ErrorDetails]) -> ValidationFailed:
 # Readers: one per typed parameter, each reading its part of the request.
 
 
-@dataclasses.dataclass(frozen=True)
 class _Reader:
-    name: str
-    source: str
-    tp: object
-    list_fields: frozenset[str]
+    """Reads one typed parameter from each request: the plan's per-request part."""
+
+    __slots__ = ("_adapters", "_app", "_invalid", "list_fields", "name", "source", "tp")
+
+    def __init__(
+        self, app: Flask, name: str, source: str, tp: object, list_fields: frozenset[str]
+    ) -> None:
+        self._app = app
+        self.name = name
+        self.source = source
+        self.tp = tp
+        self.list_fields = list_fields
+        # By API_UNKNOWN_FIELDS value; the shared adapter, looked up once.
+        self._adapters: dict[str, TypeAdapter[t.Any]] = {}
+        self._invalid: type[Exception] = _pydantic().ValidationError
 
     def read(self) -> t.Any:
-        unknown = _unknown_fields()
-        adapter = _adapter(self.tp, unknown)
-        pydantic = _pydantic()
+        app = self._app
+        unknown = app.config.get(UNKNOWN_FIELDS_KEY, "forbid")
+        adapter = self._adapters.get(unknown)
+        if adapter is None:
+            adapter = self._adapters[unknown] = _adapter(self.tp, _checked_unknown_fields(unknown))
+        current = request._get_current_object()  # type: ignore[attr-defined]
         try:
             if self.source == "query":
-                return adapter.validate_python(_flatten_multidict(request.args, self.list_fields))
-            return self._read_body(adapter)
-        except pydantic.ValidationError as e:
-            errors = e.errors(include_url=False, include_input=False)
+                return adapter.validate_python(_flatten_multidict(current.args, self.list_fields))
+            return self._read_body(current, adapter)
+        except self._invalid as e:
+            errors = t.cast("list[ErrorDetails]", e.errors(include_url=False, include_input=False))  # type: ignore[attr-defined]
             if errors and errors[0]["type"] == "json_invalid":
                 reason = t.cast(dict[str, str], errors[0].get("ctx", {})).get(
                     "error", errors[0]["msg"]
@@ -244,9 +258,8 @@ class _Reader:
                 raise BadRequest(f"The body is not valid JSON: {reason}") from None
             raise _failed(self.source, errors) from None
 
-    def _read_body(self, adapter: TypeAdapter[t.Any]) -> t.Any:
-        registry = t.cast(ParserRegistry, current_app.request_parsers)  # type: ignore[attr-defined]
-        current = request._get_current_object()  # type: ignore[attr-defined]
+    def _read_body(self, current: Request, adapter: TypeAdapter[t.Any]) -> t.Any:
+        registry = t.cast(ParserRegistry, self._app.request_parsers)  # type: ignore[attr-defined]
         parser = registry.parser_for(current.mimetype, current.method)
         if type(parser) is JSONParser:
             # One pass: pydantic parses and validates the cached bytes itself.
@@ -290,7 +303,7 @@ def resolved_annotations(function: cabc.Callable[..., t.Any]) -> dict[str, objec
     return hints
 
 
-def _readers(view: cabc.Callable[..., t.Any]) -> list[_Reader]:
+def _readers(app: Flask, view: cabc.Callable[..., t.Any]) -> list[_Reader]:
     target = inspect.unwrap(view)
     hints = resolved_annotations(target)
     readers: list[_Reader] = []
@@ -302,9 +315,9 @@ def _readers(view: cabc.Callable[..., t.Any]) -> list[_Reader]:
             if not _is_record(_without_none(tp)):
                 msg = f"The query parameter {name!r} must be a dataclass or TypedDict."
                 raise TypeError(msg)
-            readers.append(_Reader(name, "query", tp, _list_fields(tp)))
+            readers.append(_Reader(app, name, "query", tp, _list_fields(tp)))
         elif Body in metadata or _is_body_type(tp):
-            readers.append(_Reader(name, "body", tp, _list_fields(tp)))
+            readers.append(_Reader(app, name, "body", tp, _list_fields(tp)))
     if sum(reader.source == "body" for reader in readers) > 1:
         msg = f"The view {view.__name__!r} declares more than one request body."
         raise TypeError(msg)
@@ -334,7 +347,7 @@ def _with_input(
 
 
 def plan_view(
-    view: cabc.Callable[..., t.Any], formats: ViewFormats | None = None
+    app: Flask, view: cabc.Callable[..., t.Any], formats: ViewFormats | None = None
 ) -> cabc.Callable[..., t.Any]:
     """Return ``view`` negotiated first and reading its typed parameters.
 
@@ -344,12 +357,13 @@ def plan_view(
     parameters are read from each request, after Hawk's authentication when
     the view is under ``auth_required``. Any other view is returned as it is.
 
+    :param app: the app the view is registered on.
     :param formats: the blueprint's formats, for a view without ``@produces``.
     :raise ImportError: naming the ``typed`` extra, when pydantic is missing.
     :raise TypeError: for a view that declares two bodies, or a query type
         that is not a dataclass or TypedDict.
     """
-    readers = _readers(view)
+    readers = _readers(app, view)
     formats = declared_formats(view) or formats
     negotiate = formats is not None or returns_data(
         resolved_annotations(inspect.unwrap(view)).get("return")
@@ -364,5 +378,5 @@ def plan_view(
         else:
             planned = _with_input(view, readers)
     if negotiate:
-        planned = negotiated_first(planned, formats)
+        planned = negotiated_first(app, planned, formats)
     return planned

@@ -233,7 +233,7 @@ class ResponsiveFlask(_APIScaffold, Flask):
         key = (view_func, formats)
         planned = self._planned_views.get(key)
         if planned is None:
-            planned = self._planned_views[key] = plan_view(view_func, formats)
+            planned = self._planned_views[key] = plan_view(self, view_func, formats)
         return planned
 
     def preprocess_request(self) -> ResponseReturnValue | None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, TooManyRequests
 
-from flask_api_utils import Problem, ProblemDetails, ResponsiveFlask
+from flask_api_utils import Problem, ProblemDetails, ResponsiveFlask, XMLFormatter
 from flask_api_utils.hawk import NonceStoreUnavailable
 from flask_api_utils.testing import HawkTestClient
 from tests.fixtures.hawk import ALICE, build_hawk_app
@@ -35,6 +35,7 @@ class Note:
 @pytest.fixture
 def app() -> ResponsiveFlask:
     app = ResponsiveFlask(__name__)
+    app.response_formatters["application/xml"] = XMLFormatter()
     ProblemDetails(app)
 
     @app.get("/buy")
@@ -100,7 +101,12 @@ def test_a_problem_type_of_the_views_own(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "accept", ["application/problem+xml", "application/xml", "text/xml, application/xml;q=0.9"]
+    "accept",
+    [
+        "application/problem+xml, application/xml",
+        "application/xml",
+        "text/xml, application/xml;q=0.9",
+    ],
 )
 def test_a_client_that_prefers_xml_gets_problem_xml(client: FlaskClient, accept: str) -> None:
     response = client.get("/buy", headers={"Accept": accept})
@@ -274,8 +280,9 @@ def test_any_problem_has_rfc9457_member_types(
     app = ResponsiveFlask(__name__)
     ProblemDetails(app)
 
+    # NoReturn: a view annotated to return data would meet a 406 first.
     @app.get("/p")
-    def raise_problem() -> dict[str, str]:
+    def raise_problem() -> t.NoReturn:
         raise Problem(detail, status=status, instance=instance, **t.cast(dict[str, t.Any], extra))
 
     response = app.test_client().get("/p", headers={"Accept": accept})
