@@ -86,6 +86,8 @@ bench: venv
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
 	$(BIN)/python benchmarks/bench_async.py
+	scripts/venv $(PYTHON) $(BENCH_VENV) requirements/lock-bench.txt
+	$(BENCH_VENV)/bin/python benchmarks/bench_typed.py
 
 ## load: requests/s and latency under gunicorn and wrk, on loopback (LOAD_SECONDS, LOAD_ROUNDS)
 load:

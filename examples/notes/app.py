@@ -14,12 +14,12 @@ import pathlib
 import secrets
 import typing as t
 
-from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flask_api_utils import (
     ClientKey,
     MemoryNonceStore,
+    ProblemDetails,
     RedisNonceStore,
     ResponsiveFlask,
     XMLFormatter,
@@ -30,7 +30,7 @@ from .api import api
 from .db import NoteStore
 from .demo import init_demo_command
 from .extensions import ASYNC_NOTES, NONCE_STORE, async_note_store, hawk, login_manager, note_store
-from .models import Error, ErrorBody, User
+from .models import User
 from .web import web
 
 if t.TYPE_CHECKING:
@@ -97,14 +97,6 @@ def load_user(user_id: str) -> User | None:
     return note_store().get_user(int(user_id)) if user_id.isdigit() else None
 
 
-def _render_error(error: HTTPException) -> tuple[ErrorBody, int]:
-    code = error.code or InternalServerError.code
-    # The description is written for the client: Werkzeug's default text or
-    # the message a view raised. A 500's never carries the exception's text.
-    body = ErrorBody(Error(code=code, name=error.name, message=error.description or ""))
-    return body, code
-
-
 def _hello() -> dict[str, str]:
     return {"hello": "world"}
 
@@ -159,7 +151,10 @@ def create_app(
 
     app.response_formatters["application/xml"] = XMLFormatter(pretty=True)
     app.response_formatters[VENDOR_XML] = XMLFormatter(root="company", pretty=True)
-    app.default_errorhandler(_render_error)
+    # Bodies in the formats the API answers in; the browser page sends JSON.
+    for form_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        del app.request_parsers[form_type]
+    ProblemDetails(app)
     app.add_url_rule("/hello", view_func=_hello)
 
     hops = app.config["TRUSTED_PROXIES"]

@@ -134,7 +134,7 @@ def demo_lines(setup: DemoSetup, base_url: str, bewit_url: str, *, workers: int)
         command(curl(hello), 200, "JSON, the default"),
         command(curl("-H", "Accept: application/xml", hello), 200, "XML"),
         command(curl("-H", "Accept: application/vnd.company+xml", hello), 200, "vendor XML"),
-        command(curl("-H", "Accept: blah/*", hello), 406, "lists the offered mimetypes"),
+        command(curl("-H", "Accept: blah/*", hello), 406, "problem details listing the mimetypes"),
         "",
         f"Hawk-signed requests from the command-line client ({setup.credentials_path.name}"
         " holds its key; it verifies every Server-Authorization):",
@@ -142,7 +142,7 @@ def demo_lines(setup: DemoSetup, base_url: str, bewit_url: str, *, workers: int)
         command(f"{cli} list", 200, "JSON"),
         command(f"{cli} --accept application/xml get 1", 200, "XML"),
         command(f"{cli} me", 200, "via header"),
-        command(f"{cli} create ''", 422, "validation error"),
+        command(f"{cli} create ''", 422, "problem details: errors names the title"),
         command(f"{cli} get 999", 404, "no such note"),
         command(f"{cli} bewit /api/notes/1 --ttl 300", None, "prints a pre-signed link"),
         command(curl(f"{base_url}/api/notes"), 401, "unsigned"),

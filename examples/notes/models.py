@@ -2,14 +2,74 @@
 
 Views return these dataclasses as they are; :class:`~flask_api_utils.ResponsiveFlask`
 serialises them into JSON or XML, whichever the client's ``Accept`` prefers.
+:class:`NoteIn` and :class:`NoteUpdate` are what a client sends: a view that
+declares one receives the request body validated into it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing as t
 
-__all__ = ["APIClient", "Error", "ErrorBody", "Note", "User", "WhoAmI"]
+from pydantic import BeforeValidator, Field, StringConstraints
+
+__all__ = [
+    "MAX_BODY_LENGTH",
+    "MAX_TITLE_LENGTH",
+    "APIClient",
+    "Note",
+    "NoteIn",
+    "NoteUpdate",
+    "User",
+    "WhoAmI",
+]
+
+#: The longest title accepted, in characters.
+MAX_TITLE_LENGTH = 100
+#: The longest body accepted, in characters.
+MAX_BODY_LENGTH = 10_000
+
+#: A title: surrounding whitespace dropped, then 1 to 100 characters.
+Title = t.Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE_LENGTH)
+]
+#: A note's text: surrounding whitespace dropped, at most 10,000 characters.
+Text = t.Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_BODY_LENGTH)]
+
+
+def _not_a_bool(value: object) -> object:
+    # JSON's true would pass as 1: Python counts bool as an int.
+    if isinstance(value, bool):
+        msg = "the version must be the integer version of the note you read"
+        raise ValueError(msg)
+    return value
+
+
+#: The version a client read: a whole number from 1.
+Version = t.Annotated[int, BeforeValidator(_not_a_bool), Field(ge=1)]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoteIn:
+    """A new note, as a client sends it."""
+
+    #: The title, unique among notes ignoring case.
+    title: Title
+    #: Free text.
+    body: Text = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoteUpdate:
+    """A note's replacement, naming the version it was based on."""
+
+    #: The new title.
+    title: Title
+    #: The version the client read; 409 if the note changed since.
+    version: Version
+    #: The new text.
+    body: Text = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -31,26 +91,6 @@ class Note:
     created_at: dt.datetime
     #: When the note was last changed, in UTC.
     updated_at: dt.datetime
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Error:
-    """What went wrong, in the body of every error response."""
-
-    #: The HTTP status code, repeated for clients that only see the body.
-    code: int
-    #: The status's name, such as ``"Not Found"``.
-    name: str
-    #: What happened, for a person to read.
-    message: str
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ErrorBody:
-    """An error response's body: ``{"error": {"code", "name", "message"}}``."""
-
-    #: The error.
-    error: Error
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

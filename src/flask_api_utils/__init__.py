@@ -12,8 +12,13 @@ needs ``flask-login``.
 
 from __future__ import annotations
 
+from ._body import parse_body as parse_body
+from ._produces import produces as produces
+from ._typed_input import Body as Body
+from ._typed_input import Query as Query
 from .aio import AsyncLoops as AsyncLoops
 from .aio import PerLoop as PerLoop
+from .formatters import CSVFormatter as CSVFormatter
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
 from .formatters import XMLFormatter as XMLFormatter
@@ -29,6 +34,13 @@ from .hawk import current_hawk_auth as current_hawk_auth
 from .hawk import make_bewit_url as make_bewit_url
 from .negotiation import FormatterRegistry as FormatterRegistry
 from .negotiation import choose_mimetype as choose_mimetype
+from .parsers import JSONParser as JSONParser
+from .parsers import ParserRegistry as ParserRegistry
+from .parsers import XMLParser as XMLParser
+from .problems import FieldError as FieldError
+from .problems import Problem as Problem
+from .problems import ProblemDetails as ProblemDetails
+from .problems import ValidationFailed as ValidationFailed
 from .responsive import FormatterError as FormatterError
 from .responsive import ResponsiveBlueprint as ResponsiveBlueprint
 from .responsive import ResponsiveFlask as ResponsiveFlask
@@ -36,22 +48,34 @@ from .responsive import ResponsiveFlask as ResponsiveFlask
 __all__ = [
     "AsyncLoops",
     "AsyncRedisNonceStore",
+    "Body",
+    "CSVFormatter",
     "ClientKey",
+    "FieldError",
     "FormatterError",
     "FormatterRegistry",
     "Hawk",
     "HawkAuth",
     "HawkCredentials",
     "JSONFormatter",
+    "JSONParser",
     "MemoryNonceStore",
     "NonceStoreUnavailable",
     "OrjsonProvider",
+    "ParserRegistry",
     "PerLoop",
+    "Problem",
+    "ProblemDetails",
+    "Query",
     "RedisNonceStore",
     "ResponsiveBlueprint",
     "ResponsiveFlask",
+    "ValidationFailed",
     "XMLFormatter",
+    "XMLParser",
     "choose_mimetype",
     "current_hawk_auth",
     "make_bewit_url",
+    "parse_body",
+    "produces",
 ]

@@ -22,14 +22,23 @@ from werkzeug.http import parse_set_header
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import aio
+from ._produces import VIEW_FORMATTERS, ViewFormats
+from ._typed_input import plan_view
 from .formatters import OrjsonProvider
 from .negotiation import FormatterRegistry
+from .parsers import JSONParser, ParserRegistry, XMLParser, parse_form, parse_multipart
+from .problems import Problem
 
 if t.TYPE_CHECKING:
     from flask.typing import HeadersValue, ResponseReturnValue
     from flask.wrappers import Response
 
-    from .typing import APIErrorHandlerCallable, APIResponseReturnValue, APIRouteCallable
+    from .typing import (
+        APIErrorHandlerCallable,
+        APIResponseReturnValue,
+        APIRouteCallable,
+        Formatter,
+    )
 
 __all__ = ["FormatterError", "ResponsiveBlueprint", "ResponsiveFlask"]
 
@@ -104,7 +113,38 @@ class ResponsiveBlueprint(_APIScaffold, Blueprint):
     views of any blueprint registered on a :class:`ResponsiveFlask` are
     negotiated. Use this class so that ``mypy`` accepts views that return
     dataclasses, and for :meth:`default_errorhandler` on the blueprint.
+
+    ``produces`` and ``formatters`` give every view of the blueprint formats
+    of its own, as :func:`~flask_api_utils.produces` does for one view (which
+    wins over the blueprint's).
+
+    :param produces: the app's mimetypes the views offer, in order.
+    :param formatters: mimetypes and formatters only these views offer.
     """
+
+    def __init__(
+        self,
+        name: str,
+        import_name: str,
+        *args: t.Any,
+        produces: cabc.Sequence[str] = (),
+        formatters: cabc.Mapping[str, Formatter] | None = None,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(name, import_name, *args, **kwargs)
+        self._formats = (
+            ViewFormats(tuple(m.lower() for m in produces), tuple((formatters or {}).items()))
+            if produces or formatters
+            else None
+        )
+
+    if not t.TYPE_CHECKING:
+
+        @setupmethod
+        def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+            if self._formats is not None:
+                options.setdefault("produces", self._formats)
+            super().add_url_rule(rule, endpoint, view_func, **options)
 
 
 class ResponsiveFlask(_APIScaffold, Flask):
@@ -132,15 +172,28 @@ class ResponsiveFlask(_APIScaffold, Flask):
     json: OrjsonProvider
 
     def __init__(self, import_name: str, **kwargs: t.Any) -> None:
+        # Before Flask's __init__, which registers the static route.
+        self._planned_views: dict[
+            tuple[APIRouteCallable, ViewFormats | None], APIRouteCallable
+        ] = {}
         super().__init__(import_name, **kwargs)
         #: The formatters this app offers, by mimetype, in the server's order
         #: of preference after :attr:`default_mimetype`. Assign to offer one:
         #: ``app.response_formatters["application/xml"] = XMLFormatter()``.
         self.response_formatters = FormatterRegistry()
         self.response_formatters["application/json"] = self.json.dumps_bytes
+        #: The parsers this app reads request bodies with, by mimetype:
+        #: JSON, XML and both HTML form encodings unless changed.
+        self.request_parsers = _default_parsers()
         # Types seen as view results, and whether they are negotiable: a dict
         # lookup per response instead of isinstance checks against ABCs.
         self._negotiable_types: dict[type, bool] = {dict: True, list: True, str: False}
+        #: The query parameter that names a format in place of ``Accept``
+        #: (``?format=json``), for clients that cannot set headers; ``None``
+        #: (the default) turns the override off.
+        self.format_parameter: str | None = None
+        #: The short names the format parameter takes, each to a mimetype.
+        self.format_names: dict[str, str] = dict(_FORMAT_NAMES)
         self.register_error_handler(HTTPException, _describe_http_error)
         self.config.setdefault(aio.LOOPS_KEY, True)
         self.config.setdefault(aio.SLOW_KEY, 0.1)
@@ -168,6 +221,53 @@ class ResponsiveFlask(_APIScaffold, Flask):
     @default_mimetype.setter
     def default_mimetype(self, mimetype: str) -> None:
         self.response_formatters.default_mimetype = mimetype
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: APIRouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register a view, reading its typed parameters into a plan once, here.
+
+        See :meth:`flask.Flask.add_url_rule`; blueprints register through it too.
+        """
+        formats = options.pop("produces", None)
+        if view_func is not None:
+            view_func = self._planned_view(view_func, formats)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+
+    def _planned_view(
+        self, view_func: APIRouteCallable, formats: ViewFormats | None
+    ) -> APIRouteCallable:
+        # One plan per function, so a view registered under two rules stays
+        # one endpoint function, as Flask requires.
+        key = (view_func, formats)
+        planned = self._planned_views.get(key)
+        if planned is None:
+            planned = self._planned_views[key] = plan_view(self, view_func, formats)
+        return planned
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """Apply the format parameter, when turned on, then Flask's preprocessing."""
+        if self.format_parameter is not None:
+            self._apply_format_parameter(self.format_parameter)
+        return super().preprocess_request()
+
+    def _apply_format_parameter(self, parameter: str) -> None:
+        name = request.args.get(parameter)
+        if name is None:
+            return
+        mimetype = self.format_names.get(name.lower())
+        if mimetype is None:
+            names = sorted(self.format_names)
+            msg = f"Unknown format {name!r}; the formats are: {', '.join(names)}."
+            raise Problem(msg, status=406, formats=names)
+        # Every negotiation below reads the header: the named type replaces it.
+        request.environ["HTTP_ACCEPT"] = mimetype
 
     def make_response(self, rv: ResponseReturnValue | APIResponseReturnValue) -> Response:
         """Convert a view's return value to a response, negotiating data values.
@@ -216,13 +316,20 @@ class ResponsiveFlask(_APIScaffold, Flask):
             return super().make_response(rv)
 
         status, headers = _unpack(rv)
-        registry = self.response_formatters
-        mimetype = registry.choose(request.environ.get("HTTP_ACCEPT"))
+        environ = request.environ
+        # A view with formats of its own (@produces) left them in the environ;
+        # errors keep the app's.
+        registry = (
+            self.response_formatters
+            if for_error
+            else environ.get(VIEW_FORMATTERS, self.response_formatters)
+        )
+        mimetype = registry.choose(environ.get("HTTP_ACCEPT"))
         if mimetype is None:
             if not for_error:
-                return self._not_acceptable()
+                return self._not_acceptable(registry)
             mimetype = registry.default_mimetype
-        response = self._serialise(body, mimetype)
+        response = self._serialise(body, mimetype, registry)
         if status is not None:
             if isinstance(status, int):
                 response.status_code = status
@@ -234,8 +341,11 @@ class ResponsiveFlask(_APIScaffold, Flask):
             _vary_on_accept(response.headers)
         return response
 
-    def _serialise(self, body: object, mimetype: str) -> Response:
-        formatter, content_type = self.response_formatters.formatter_for(mimetype)
+    def _serialise(
+        self, body: object, mimetype: str, registry: FormatterRegistry | None = None
+    ) -> Response:
+        registry = registry if registry is not None else self.response_formatters
+        formatter, content_type = registry.formatter_for(mimetype)
         try:
             data = formatter(body)
         except Exception as e:
@@ -246,11 +356,25 @@ class ResponsiveFlask(_APIScaffold, Flask):
             raise FormatterError(msg) from e
         return self.response_class(data, headers=_VARY_ACCEPT, content_type=content_type)
 
-    def _not_acceptable(self) -> Response:
-        registry = self.response_formatters
-        response = self._serialise({"mimetypes": list(registry.offered)}, registry.default_mimetype)
+    def _not_acceptable(self, registry: FormatterRegistry | None = None) -> Response:
+        # Lists the view's types, in the app's default mimetype: a view's own
+        # formatters (CSV, say) need not write this mapping.
+        offered = (registry if registry is not None else self.response_formatters).offered
+        response = self._serialise({"mimetypes": list(offered)}, self.default_mimetype)
         response.status_code = 406
         return response
+
+
+_FORMAT_NAMES = {"json": "application/json", "xml": "application/xml", "csv": "text/csv"}
+
+
+def _default_parsers() -> ParserRegistry:
+    parsers = ParserRegistry()
+    parsers["application/json"] = JSONParser()
+    parsers["application/xml"] = XMLParser()
+    parsers["application/x-www-form-urlencoded"] = parse_form
+    parsers["multipart/form-data"] = parse_multipart
+    return parsers
 
 
 # Every negotiated response varies on Accept; built once, copied per response.
@@ -259,7 +383,10 @@ _VARY_ACCEPT = (("Vary", "Accept"),)
 
 def _describe_http_error(e: HTTPException) -> tuple[dict[str, t.Any], int]:
     code = e.code if e.code is not None else InternalServerError.code
-    return {"code": code, "name": e.name, "description": e.description}, code
+    body = {"code": code, "name": e.name, "description": e.description}
+    if isinstance(e, Problem):
+        body.update(e.extensions)
+    return body, code
 
 
 def _is_negotiable(body: object) -> bool:

@@ -30,6 +30,7 @@ __all__ = [
     "KeyLoaderResult",
     "NegotiableValue",
     "NonceStore",
+    "Parser",
     "SyncKeyLoader",
 ]
 
@@ -81,6 +82,20 @@ class Formatter(t.Protocol):
     """
 
     def __call__(self, data: t.Any, /) -> bytes | str: ...
+
+
+class Parser(t.Protocol):
+    """Parses a request body of one mimetype into data.
+
+    Implement this to accept a representation of your own:
+    ``app.request_parsers["text/csv"] = my_parser``. A plain function of two
+    positional arguments fits: the body's bytes and its ``Content-Type``
+    parameters (such as ``charset`` or ``boundary``). Raise :exc:`ValueError`
+    for a body you cannot read, with a message saying where reading stopped:
+    the request becomes a ``400`` that shows it.
+    """
+
+    def __call__(self, data: bytes, options: cabc.Mapping[str, str], /) -> t.Any: ...
 
 
 #: What a key loader returns for a client id: the key alone (the app's

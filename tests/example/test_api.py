@@ -27,17 +27,19 @@ if t.TYPE_CHECKING:
 
 
 def _error(response: requests.Response, code: int, name: str) -> str:
-    """Assert the API's error shape and return its message."""
+    """Assert the API's RFC 9457 problem shape; return its detail and field errors as text."""
     assert response.status_code == code, response.text
-    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert set(body) == {"error"}
-    assert body["error"]["code"] == code
-    assert body["error"]["name"] == name
-    message = body["error"]["message"]
-    assert isinstance(message, str)
-    assert message
-    return message
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["type"] == "about:blank"
+    assert body["status"] == code
+    assert body["title"] == name
+    detail = body["detail"]
+    assert isinstance(detail, str)
+    assert detail
+    fields = [f"{error['location']}: {error['reason']}" for error in body.get("errors", [])]
+    return "\n".join([detail, *fields])
 
 
 @pytest.mark.parametrize(
@@ -78,10 +80,12 @@ def test_hello_is_negotiated_from_accept(
 
 def test_unacceptable_accept_is_406_listing_the_offered_mimetypes(notes_demo: NotesDemo) -> None:
     response = requests.get(f"{notes_demo.url}/hello", headers={"Accept": "blah/*"}, timeout=10)
-    assert response.status_code == 406
-    assert response.json() == {
-        "mimetypes": ["application/json", "application/xml", "application/vnd.company+xml"]
-    }
+    _error(response, 406, "Not Acceptable")
+    assert response.json()["mimetypes"] == [
+        "application/json",
+        "application/xml",
+        "application/vnd.company+xml",
+    ]
 
 
 def test_unsigned_api_request_is_401_with_hawk_challenge(notes_demo: NotesDemo) -> None:
@@ -210,7 +214,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "   "}',
             422,
             "Unprocessable Entity",
-            "empty",
+            "title: String should have at least 1 character",
             id="422-blank-title",
         ),
         pytest.param(
@@ -219,7 +223,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "' + b"x" * 101 + b'"}',
             422,
             "Unprocessable Entity",
-            "limit is 100",
+            "title: String should have at most 100 characters",
             id="422-long-title",
         ),
         pytest.param(
@@ -228,7 +232,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"body": "no title"}',
             422,
             "Unprocessable Entity",
-            "'title' must be a string, not missing",
+            "title: Field required",
             id="422-missing-title",
         ),
         pytest.param(
@@ -237,7 +241,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "t", "body": 5}',
             422,
             "Unprocessable Entity",
-            "'body' must be a string, not a int",
+            "body: Input should be a valid string",
             id="422-body-not-text",
         ),
         pytest.param(
@@ -246,7 +250,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "t", "colour": "red"}',
             422,
             "Unprocessable Entity",
-            "Unknown field 'colour'",
+            "colour: Unexpected keyword argument",
             id="422-unknown-field",
         ),
         pytest.param(
@@ -255,7 +259,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'["a list"]',
             422,
             "Unprocessable Entity",
-            "must be a JSON object",
+            ": Input should be an object",
             id="422-not-an-object",
         ),
         pytest.param(
@@ -264,7 +268,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "Welcome"}',
             422,
             "Unprocessable Entity",
-            "'version'",
+            "version: Field required",
             id="422-update-without-version",
         ),
         pytest.param(
@@ -273,7 +277,7 @@ def test_update_based_on_an_old_version_is_409(notes_demo: NotesDemo) -> None:
             b'{"title": "Welcome", "version": true}',
             422,
             "Unprocessable Entity",
-            "'version'",
+            "version: Value error, the version must be the integer version",
             id="422-version-not-a-number",
         ),
         pytest.param("PATCH", "/api/notes/1", b"{}", 405, "Method Not Allowed", "", id="405-patch"),
@@ -298,21 +302,62 @@ def test_method_not_allowed_keeps_its_allow_header(notes_demo: NotesDemo) -> Non
     assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "PUT", "DELETE"}
 
 
-def test_body_that_is_not_json_is_415(notes_demo: NotesDemo) -> None:
+def test_signed_note_with_a_title_that_is_not_text_is_422_naming_title(
+    notes_demo: NotesDemo,
+) -> None:
+    response = send(notes_demo.credentials, "POST", "/api/notes", json_body={"title": 5})
+    _error(response, 422, "Unprocessable Entity")
+    assert [error["location"] for error in response.json()["errors"]] == ["title"]
+
+
+def test_signed_note_as_text_is_415_with_accept_post_listing_json_and_xml(
+    notes_demo: NotesDemo,
+) -> None:
     response = send(
         notes_demo.credentials, "POST", "/api/notes", data=b"title=x", content_type="text/plain"
     )
     _error(response, 415, "Unsupported Media Type")
+    assert response.headers["Accept-Post"] == "application/json, application/xml"
+
+
+def test_signed_note_as_xml_is_201(notes_demo: NotesDemo) -> None:
+    data = b"<note><title>Sent as XML</title><body>  read back by XMLParser </body></note>"
+    response = send(
+        notes_demo.credentials, "POST", "/api/notes", data=data, content_type="application/xml"
+    )
+    assert response.status_code == 201, response.text
+    note = response.json()
+    assert (note["title"], note["body"]) == ("Sent as XML", "read back by XMLParser")
+
+
+def test_signed_note_with_an_unacceptable_accept_is_406_and_adds_nothing(
+    notes_demo: NotesDemo,
+) -> None:
+    before = send(notes_demo.credentials, "GET", "/api/notes").json()
+    response = send(
+        notes_demo.credentials,
+        "POST",
+        "/api/notes",
+        json_body={"title": "Never stored"},
+        accept="image/png",
+    )
+    assert response.status_code == 406
+    assert response.json()["mimetypes"] == [
+        "application/json",
+        "application/xml",
+        "application/vnd.company+xml",
+    ]
+    assert send(notes_demo.credentials, "GET", "/api/notes").json() == before
 
 
 def test_errors_follow_accept_too(notes_demo: NotesDemo) -> None:
     response = send(notes_demo.credentials, "GET", "/api/notes/999", accept="application/xml")
     assert response.status_code == 404
-    assert response.headers["Content-Type"] == "application/xml; charset=utf-8"
-    error = etree.fromstring(response.content).find("error")
-    assert error is not None
-    assert error.findtext("code") == "404"
-    assert error.findtext("message") == "There is no note 999."
+    assert response.headers["Content-Type"] == "application/problem+xml; charset=utf-8"
+    problem = etree.fromstring(response.content)
+    assert problem.tag == "{urn:ietf:rfc:7807}problem"
+    assert problem.findtext("{urn:ietf:rfc:7807}status") == "404"
+    assert problem.findtext("{urn:ietf:rfc:7807}detail") == "There is no note 999."
 
 
 def test_replayed_request_is_401(notes_demo: NotesDemo) -> None:
@@ -374,7 +419,7 @@ def test_cli_creates_and_reads_notes_with_verified_responses(notes_demo: NotesDe
 def test_cli_exits_1_on_an_http_error_and_prints_the_error(notes_demo: NotesDemo) -> None:
     result = _client(notes_demo, "create", "")
     assert result.returncode == 1
-    assert '"code":422' in result.stdout
+    assert '"status":422' in result.stdout
     assert "422 UNPROCESSABLE ENTITY (response verified)" in result.stderr
 
 

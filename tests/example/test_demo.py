@@ -49,7 +49,8 @@ def _wait_for_http(url: str) -> None:
         try:
             requests.get(url, timeout=1)
         except (requests.ConnectionError, requests.Timeout):
-            # A worker still booting on a busy machine accepts but answers late.
+            # Refused before gunicorn listens; unanswered while its worker
+            # still imports the app on a loaded machine.
             time.sleep(0.05)
         else:
             return

@@ -7,6 +7,11 @@ import flask_api_utils.formatters as formatters
 
 
 def test_formatters_package_exports_the_contracted_names() -> None:
-    assert sorted(formatters.__all__) == ["JSONFormatter", "OrjsonProvider", "XMLFormatter"]
+    assert sorted(formatters.__all__) == [
+        "CSVFormatter",
+        "JSONFormatter",
+        "OrjsonProvider",
+        "XMLFormatter",
+    ]
     for name in formatters.__all__:
         assert getattr(flask_api_utils, name) is getattr(formatters, name)

@@ -31,6 +31,7 @@ from flask import current_app, g, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
 from werkzeug.http import parse_set_header
 
+from .._typed_input import REPROTECT as _REPROTECT
 from . import _protocol
 from .credentials import ClientKey, HawkCredentials
 from .nonces import MemoryNonceStore, NonceStoreUnavailable
@@ -386,6 +387,9 @@ class Hawk:
                 await self._authenticate_async(allow_bewit)
                 return await view(*args, **kwargs)
 
+            vars(async_inner)[_REPROTECT] = functools.partial(
+                self._protect, allow_bewit=allow_bewit
+            )
             return t.cast("cabc.Callable[P, R]", async_inner)
 
         @functools.wraps(view)
@@ -393,6 +397,7 @@ class Hawk:
             self._authenticate_sync(allow_bewit)
             return view(*args, **kwargs)
 
+        vars(inner)[_REPROTECT] = functools.partial(self._protect, allow_bewit=allow_bewit)
         return inner
 
     def _authenticate_sync(self, allow_bewit: bool) -> None:
