@@ -44,8 +44,9 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: venv
+typecheck: venv $(JS_STAMP)
 	$(BIN)/mypy
+	tests/js/node_modules/.bin/pyright --pythonpath $(BIN)/python
 
 pytest: venv system-deps $(JS_STAMP)
 	$(BIN)/pytest
