@@ -86,7 +86,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_responsive.py
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
-	$(BIN)/python benchmarks/bench_async.py
+	$(BIN)/python -m benchmarks.bench_async
 	scripts/venv $(PYTHON) $(BENCH_VENV) requirements/lock-bench.txt
 	$(BENCH_VENV)/bin/python benchmarks/bench_typed.py
 

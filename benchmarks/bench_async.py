@@ -14,23 +14,20 @@ ratios), so that a busy machine slows both alike:
 Flask's own per-call loop (``API_LONG_LIVED_LOOPS = False``) is printed
 alongside, for the difference. Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_async.py
+    .venv/bin/python -m benchmarks.bench_async
 """
 
 from __future__ import annotations
 
 import collections.abc as cabc
 import contextlib
-import pathlib
 import secrets
-import shutil
 import statistics
-import subprocess
-import tempfile
 import time
 import typing as t
 
 import redis
+from benchmarks.bench_nonce_store import redis_url
 from flask import Flask
 from werkzeug.test import EnvironBuilder
 
@@ -116,24 +113,12 @@ def _tiny_json(loops: bool) -> tuple[float, float, float]:
 
 @contextlib.contextmanager
 def _redis_server() -> cabc.Iterator[str]:
-    """Start a redis-server on a unix socket for the run; yield its URL."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        msg = "redis-server is not on PATH: run `make system-deps`"
-        raise SystemExit(msg)
-    with tempfile.TemporaryDirectory(prefix="bench-async-") as directory:
-        socket_path = pathlib.Path(directory) / "redis.sock"
-        command = [executable, "--port", "0", "--unixsocket", str(socket_path)]
-        command += ["--save", "", "--appendonly", "no", "--dir", directory]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 10
-            while not socket_path.exists() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            yield f"unix://{socket_path}"
-        finally:
-            process.terminate()
-            process.wait(10)
+    """A redis-server started for the run, on a unix socket; yield its URL."""
+    with redis_url(None) as url:
+        if url is None:
+            msg = "redis-server is not on PATH: run `make system-deps`"
+            raise SystemExit(msg)
+        yield url
 
 
 def _connections_received(url: str) -> int:

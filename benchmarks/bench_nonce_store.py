@@ -31,7 +31,7 @@ import time
 
 from flask_api_utils.hawk.nonces import AsyncRedisNonceStore, MemoryNonceStore, RedisNonceStore
 
-__all__ = ["main"]
+__all__ = ["main", "redis_url"]
 
 #: Calls per timed batch and batches per figure; each figure is the median batch.
 _BATCH = 100
@@ -124,7 +124,7 @@ def _report_memory(held: int) -> None:
 
 
 @contextlib.contextmanager
-def _redis_url(url: str | None) -> cabc.Iterator[str | None]:
+def redis_url(url: str | None) -> cabc.Iterator[str | None]:
     """Yield ``url``, or that of a redis-server started for the run, or None."""
     if url is not None:
         yield url
@@ -196,7 +196,7 @@ def main() -> None:
     began = time.monotonic()
 
     _report_memory(arguments.held)
-    with _redis_url(arguments.redis_url) as url:
+    with redis_url(arguments.redis_url) as url:
         if url is None:
             print("Redis: skipped (no redis-server on PATH and no --redis-url)")
         else:
