@@ -65,7 +65,8 @@ log = logging.getLogger("flask_api_utils.aio")
 LOOPS_KEY = "API_LONG_LIVED_LOOPS"
 #: Setting: seconds one step of a coroutine may hold the loop before it is logged.
 SLOW_KEY = "API_SLOW_COROUTINE_SECONDS"
-_DEFAULT_CONFIG: dict[str, object] = {LOOPS_KEY: True, SLOW_KEY: 0.1}
+#: The settings and their defaults, set by AsyncLoops and ResponsiveFlask.
+DEFAULT_CONFIG: dict[str, object] = {LOOPS_KEY: True, SLOW_KEY: 0.1}
 # Where an app keeps the sync runner of each coroutine function, and how many.
 _RUNNERS = "flask_api_utils.aio.runners"
 _MAX_RUNNERS = 1024
@@ -255,10 +256,12 @@ def _runner(
     config = app.config
 
     def run(*args: t.Any, **kwargs: t.Any) -> R:
-        if not config.get(LOOPS_KEY, True) or asyncio._get_running_loop() is not None:
+        long_lived = config.get(LOOPS_KEY, DEFAULT_CONFIG[LOOPS_KEY])
+        if not long_lived or asyncio._get_running_loop() is not None:
             per_call: cabc.Callable[..., R] = Flask.async_to_sync(app, func)
             return per_call(*args, **kwargs)
-        return run_on_pooled_loop(func, args, kwargs, config.get(SLOW_KEY, 0.1))
+        slow_seconds = config.get(SLOW_KEY, DEFAULT_CONFIG[SLOW_KEY])
+        return run_on_pooled_loop(func, args, kwargs, slow_seconds)
 
     return run
 
@@ -296,7 +299,7 @@ class AsyncLoops:
         if "async_loops" in app.extensions:
             msg = f"AsyncLoops is already set up on the app {app.name!r}"
             raise RuntimeError(msg)
-        for name, value in _DEFAULT_CONFIG.items():
+        for name, value in DEFAULT_CONFIG.items():
             app.config.setdefault(name, value)
         app.extensions["async_loops"] = self
         # An instance attribute shadows Flask.async_to_sync, which

@@ -195,8 +195,8 @@ class ResponsiveFlask(_APIScaffold, Flask):
         #: The short names the format parameter takes, each to a mimetype.
         self.format_names: dict[str, str] = dict(_FORMAT_NAMES)
         self.register_error_handler(HTTPException, _describe_http_error)
-        self.config.setdefault(aio.LOOPS_KEY, True)
-        self.config.setdefault(aio.SLOW_KEY, 0.1)
+        for name, value in aio.DEFAULT_CONFIG.items():
+            self.config.setdefault(name, value)
 
     def async_to_sync(
         self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
