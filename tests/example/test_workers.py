@@ -1,6 +1,6 @@
 """Why ``python -m notes`` wants ``REDIS_URL`` for more than one worker, shown on gunicorn.
 
-One signed request is replayed, two at a time so that both workers take some,
+One signed request is replayed, a few at a time so that both workers take some,
 and gunicorn's access log names the worker that answered each. With the
 memory nonce store each worker accepts the request once; with Redis the
 whole server accepts it once.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
+import time
 import typing as t
 
 import mohawk
@@ -28,7 +29,11 @@ if t.TYPE_CHECKING:
 # gunicorn's %(p)s is "<pid>".
 _ACCESS_LOG = ["--access-logfile", "-", "--access-logformat", "access %(p)s %(U)s %(s)s"]
 _REPLAY_LINE = re.compile(r"^access <(\d+)> /api/notes/1 (\d{3})$", re.MULTILINE)
-_MAX_ROUNDS = 40
+_MAX_ROUNDS = 200
+# A round is a few concurrent requests, so that a worker busy with one leaves
+# the next to the other; fast answers let one worker take a small round alone.
+_PER_ROUND = 4
+_MAX_SECONDS = 30.0
 
 
 def _replay_until_both_workers_answered(
@@ -44,10 +49,15 @@ def _replay_until_both_workers_answered(
         headers = {"Authorization": sender.request_header, "Connection": "close"}
         statuses: list[int] = []
         pids: set[int] = set()
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        deadline = time.monotonic() + _MAX_SECONDS
+        with concurrent.futures.ThreadPoolExecutor(_PER_ROUND) as pool:
             for _ in range(_MAX_ROUNDS):
-                pair = pool.map(lambda _: requests.get(url, headers=headers, timeout=10), range(2))
-                statuses.extend(response.status_code for response in pair)
+                if time.monotonic() > deadline:
+                    break
+                answers = pool.map(
+                    lambda _: requests.get(url, headers=headers, timeout=10), range(_PER_ROUND)
+                )
+                statuses.extend(response.status_code for response in answers)
                 answered = {int(pid) for pid, _ in _REPLAY_LINE.findall(server.log())}
                 pids = answered & set(server.worker_pids)
                 if len(pids) == 2:
