@@ -19,20 +19,34 @@ parameter receives the JSON or XML body validated into a
 - 409: the title is taken, or the update was based on an old version;
 - 415: the body is neither JSON nor XML (``Accept-Post`` lists both);
 - 422: a well-formed body that is not a valid note (``errors`` names each field).
+
+The same declarations describe the API: :class:`~flask_api_utils.OpenAPI`
+builds ``/openapi.json`` from them, and ``@doc`` adds only what types cannot
+say (the 404s and 409s, and examples).
 """
 
 from __future__ import annotations
+
+import typing as t
 
 from flask import url_for
 from flask_login import current_user
 from werkzeug.exceptions import Conflict, NotFound
 
-from flask_api_utils import ResponsiveBlueprint, current_hawk_auth
+from flask_api_utils import ResponsiveBlueprint, current_hawk_auth, doc
 
 from .csrf import check_csrf_token
 from .db import DuplicateTitle, StaleVersion
 from .extensions import async_note_store, hawk, note_store
-from .models import MAX_BODY_LENGTH, MAX_TITLE_LENGTH, Note, NoteIn, NoteUpdate, WhoAmI
+from .models import (
+    MAX_BODY_LENGTH,
+    MAX_TITLE_LENGTH,
+    APIIndex,
+    Note,
+    NoteIn,
+    NoteUpdate,
+    WhoAmI,
+)
 
 __all__ = ["MAX_BODY_LENGTH", "MAX_TITLE_LENGTH", "api"]
 
@@ -59,6 +73,22 @@ def _not_found(note_id: int) -> NotFound:
     return NotFound(f"There is no note {note_id}.")
 
 
+_NOTE_EXAMPLE = NoteIn(title="Groceries", body="Eggs, flour, milk.")
+_NO_SUCH_NOTE = "There is no note with that id."
+_CONFLICT = "The title is taken, or the note changed since the version named."
+
+
+@api.get("/")
+def index() -> APIIndex:
+    """Where to go from here: the resources and the docs (public)."""
+    return APIIndex(
+        notes=url_for(".list_notes"),
+        me=url_for(".whoami"),
+        openapi=url_for("openapi.spec"),
+        docs=url_for("openapi.docs"),
+    )
+
+
 @api.get("/me")
 @hawk.auth_required
 def whoami() -> WhoAmI:
@@ -76,7 +106,11 @@ def list_notes() -> list[Note]:
 
 @api.post("/notes")
 @hawk.auth_required
-async def create_note(note_in: NoteIn) -> tuple[Note, int, dict[str, str]]:
+@doc(
+    request_example=_NOTE_EXAMPLE,
+    responses={409: "A note with that title exists."},
+)
+async def create_note(note_in: NoteIn) -> tuple[Note, t.Literal[201], dict[str, str]]:
     """Add a note; 201 with its ``Location``."""
     _check_csrf_for_session()
     store = async_note_store()
@@ -89,6 +123,7 @@ async def create_note(note_in: NoteIn) -> tuple[Note, int, dict[str, str]]:
 
 @api.get("/notes/<int:note_id>")
 @hawk.auth_required(bewit=True)
+@doc(responses={404: _NO_SUCH_NOTE})
 async def get_note(note_id: int) -> Note:
     """Show one note (an async view returning a dataclass)."""
     note = await async_note_store().get_note(note_id)
@@ -99,6 +134,7 @@ async def get_note(note_id: int) -> Note:
 
 @api.put("/notes/<int:note_id>")
 @hawk.auth_required
+@doc(responses={404: _NO_SUCH_NOTE, 409: _CONFLICT})
 def update_note(note_id: int, update: NoteUpdate) -> Note:
     """Replace a note's title and body; the body names the ``version`` it read."""
     _check_csrf_for_session()
@@ -113,7 +149,8 @@ def update_note(note_id: int, update: NoteUpdate) -> Note:
 
 @api.delete("/notes/<int:note_id>")
 @hawk.auth_required
-async def delete_note(note_id: int) -> tuple[str, int]:
+@doc(responses={404: _NO_SUCH_NOTE})
+async def delete_note(note_id: int) -> tuple[str, t.Literal[204]]:
     """Delete a note; 204 with no body."""
     _check_csrf_for_session()
     if not await async_note_store().delete_note(note_id):

@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_api_utils import (
     ClientKey,
     MemoryNonceStore,
+    OpenAPI,
     ProblemDetails,
     RedisNonceStore,
     ResponsiveFlask,
@@ -97,6 +98,15 @@ def load_user(user_id: str) -> User | None:
     return note_store().get_user(int(user_id)) if user_id.isdigit() else None
 
 
+_DESCRIPTION = """\
+Notes that Hawk clients and signed-in browsers share. Every resource is JSON or
+XML, by `Accept`; errors are RFC 9457 problem details.
+
+Sign requests with Hawk (the `hawk` scheme). From this page, sign in at `/login`
+first: the docs' calls then carry the session cookie.
+"""
+
+
 def _hello() -> dict[str, str]:
     return {"hello": "world"}
 
@@ -137,6 +147,9 @@ def create_app(
         HAWK_SIGN_RESPONSE=True,
         HAWK_ALLOW_COOKIE_AUTH=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        OPENAPI_TITLE="Notes API",
+        OPENAPI_DESCRIPTION=_DESCRIPTION,
+        OPENAPI_BLUEPRINTS=["api"],
     )
     if config is not None:
         app.config.from_mapping(config)
@@ -155,6 +168,7 @@ def create_app(
     for form_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         del app.request_parsers[form_type]
     ProblemDetails(app)
+    OpenAPI(app)
     app.add_url_rule("/hello", view_func=_hello)
 
     hops = app.config["TRUSTED_PROXIES"]

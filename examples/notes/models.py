@@ -18,6 +18,7 @@ __all__ = [
     "MAX_BODY_LENGTH",
     "MAX_TITLE_LENGTH",
     "APIClient",
+    "APIIndex",
     "Note",
     "NoteIn",
     "NoteUpdate",
@@ -91,6 +92,20 @@ class Note:
     created_at: dt.datetime
     #: When the note was last changed, in UTC.
     updated_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class APIIndex:
+    """Where the API's resources and its description are: the public entry point."""
+
+    #: The notes collection (Hawk, a bewit or a session).
+    notes: str
+    #: Who the caller is (Hawk or a session).
+    me: str
+    #: The OpenAPI 3.1 document.
+    openapi: str
+    #: The interactive docs.
+    docs: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -34,6 +34,9 @@ from .hawk import current_hawk_auth as current_hawk_auth
 from .hawk import make_bewit_url as make_bewit_url
 from .negotiation import FormatterRegistry as FormatterRegistry
 from .negotiation import choose_mimetype as choose_mimetype
+from .openapi import OpenAPI as OpenAPI
+from .openapi import ResponseDoc as ResponseDoc
+from .openapi import doc as doc
 from .parsers import JSONParser as JSONParser
 from .parsers import ParserRegistry as ParserRegistry
 from .parsers import XMLParser as XMLParser
@@ -61,6 +64,7 @@ __all__ = [
     "JSONParser",
     "MemoryNonceStore",
     "NonceStoreUnavailable",
+    "OpenAPI",
     "OrjsonProvider",
     "ParserRegistry",
     "PerLoop",
@@ -68,6 +72,7 @@ __all__ = [
     "ProblemDetails",
     "Query",
     "RedisNonceStore",
+    "ResponseDoc",
     "ResponsiveBlueprint",
     "ResponsiveFlask",
     "ValidationFailed",
@@ -75,6 +80,7 @@ __all__ = [
     "XMLParser",
     "choose_mimetype",
     "current_hawk_auth",
+    "doc",
     "make_bewit_url",
     "parse_body",
     "produces",
