@@ -81,12 +81,13 @@ lock: venv
 lock-upgrade:
 	$(MAKE) lock LOCK_FLAGS=--upgrade
 
-## bench: speed of negotiation, formatters, Hawk and the nonce stores, as ratios
+## bench: speed of negotiation, formatters, Hawk, the nonce stores, async and docs, as ratios
 bench: venv
 	$(BIN)/python benchmarks/bench_responsive.py
 	$(BIN)/python benchmarks/bench_hawk.py
 	$(BIN)/python benchmarks/bench_nonce_store.py
 	$(BIN)/python -m benchmarks.bench_async
+	$(BIN)/python -m benchmarks.bench_openapi
 	scripts/venv $(PYTHON) $(BENCH_VENV) requirements/lock-bench.txt
 	$(BENCH_VENV)/bin/python benchmarks/bench_typed.py
 

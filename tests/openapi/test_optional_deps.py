@@ -1,0 +1,87 @@
+"""The ``openapi`` extra: without it the package imports, and OpenAPI says what to install.
+
+Each case runs in a fresh interpreter where a module is blocked
+(``sys.modules[name] = None``), as if it were not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent.parent.parent
+
+
+def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
+    script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+@pytest.mark.parametrize("blocked", ["pydantic", "flask_swagger_ui"])
+def test_openapi_without_the_extra_names_it(blocked: str) -> None:
+    result = _run(
+        blocked,
+        """
+        from flask_api_utils import OpenAPI, ResponsiveFlask
+
+        try:
+            OpenAPI(ResponsiveFlask(__name__))
+        except ImportError as e:
+            print(e)
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "install the 'openapi' extra" in result.stdout
+    assert "flask-api-utils[openapi]" in result.stdout
+
+
+def test_the_document_alone_needs_no_swagger_ui() -> None:
+    result = _run(
+        "flask_swagger_ui",
+        """
+        from flask_api_utils import OpenAPI, ResponsiveFlask
+
+        app = ResponsiveFlask(__name__)
+        app.config["OPENAPI_DOCS_PATH"] = None
+        OpenAPI(app)
+
+        @app.get("/hello")
+        def hello() -> dict[str, str]:
+            return {"hello": "world"}
+
+        client = app.test_client()
+        document = client.get("/openapi.json").get_json()
+        print(list(document["paths"]), client.get("/docs").status_code)
+        """,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['/hello'] 404"
+
+
+def test_swagger_ui_stubs_match_the_installed_package() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy.stubtest",
+            "flask_swagger_ui",
+            "--mypy-config-file",
+            str(ROOT / "mypy.ini"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
