@@ -14,6 +14,7 @@ import typing as t
 import uuid
 
 import typing_extensions
+from flask.views import MethodView
 from pydantic import Field, StringConstraints
 from werkzeug.exceptions import NotFound
 
@@ -222,6 +223,22 @@ def secret() -> dict[str, str]:
 def echo() -> str:
     """Text, not data."""
     return "echo"
+
+
+class StockView(MethodView):
+    """The stock level, one method per verb."""
+
+    def get(self) -> Summary:
+        """Read the stock level."""
+        return {"count": 1, "total": ITEM.price.amount}
+
+    @doc(hidden=True)
+    def delete(self) -> tuple[str, t.Literal[204]]:
+        """Not in the document."""
+        return "", 204
+
+
+shop.add_url_rule("/stock", view_func=StockView.as_view("stock"))
 
 
 def create_app(config: t.Mapping[str, t.Any] | None = None) -> ResponsiveFlask:

@@ -86,6 +86,15 @@ def test_operations_take_ids_and_texts_from_the_views(document: Document) -> Non
     assert (echo["get"]["operationId"], echo["post"]["operationId"]) == ("echo_get", "echo_post")
 
 
+def test_method_views_are_described_per_method(document: Document) -> None:
+    stock = document["paths"]["/shop/stock"]
+    assert list(stock) == ["get"]  # delete is hidden by its own @doc
+    assert stock["get"]["summary"] == "Read the stock level."
+    assert stock["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Summary"
+    }
+
+
 def test_every_operation_id_is_unique(document: Document) -> None:
     ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))

@@ -123,16 +123,13 @@ def doc(
     return decorate
 
 
-def operation_doc(view: cabc.Callable[..., t.Any]) -> OperationDoc:
-    """Return what :func:`doc` recorded on ``view`` or a function it wraps."""
+def operation_doc(view: cabc.Callable[..., t.Any]) -> OperationDoc | None:
+    """Return what :func:`doc` recorded on ``view`` or a function it wraps, if anything."""
     while True:
         recorded = vars(view).get(_DOC) if hasattr(view, "__dict__") else None
         if recorded is not None:
             return t.cast(OperationDoc, recorded)
         wrapped = getattr(view, "__wrapped__", None)
         if wrapped is None:
-            return _NOTHING
+            return None
         view = wrapped
-
-
-_NOTHING = OperationDoc()

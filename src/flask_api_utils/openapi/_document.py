@@ -105,15 +105,16 @@ class _Builder:
             if not self._documented(rule.endpoint):
                 continue
             view = self.app.view_functions[rule.endpoint]
-            recorded = operation_doc(view)
-            if recorded.hidden:
-                continue
             path, path_parameters = self._path(rule, view)
             methods = [m for m in _METHOD_ORDER if m in (rule.methods or ())]
             item = paths.setdefault(path, {})
             for method in methods:
+                handler = _handler(view, method)
+                recorded = operation_doc(handler) or operation_doc(view) or _UNDOCUMENTED
+                if recorded.hidden:
+                    continue
                 item[method.lower()] = self._operation(
-                    rule, view, method, recorded, path_parameters, several=len(methods) > 1
+                    rule, view, handler, method, recorded, path_parameters, several=len(methods) > 1
                 )
         self.schemas.resolve()
         document: dict[str, t.Any] = {
@@ -127,6 +128,7 @@ class _Builder:
         document["paths"] = {
             path: {method: item[method] for method in _METHOD_KEYS if method in item}
             for path, item in _filled(paths, self.schemas).items()
+            if item
         }
         components: dict[str, t.Any] = {"schemas": {**self.schemas.components, **_ERROR_SCHEMAS}}
         if self.responses:
@@ -207,13 +209,13 @@ class _Builder:
         self,
         rule: Rule,
         view: cabc.Callable[..., t.Any],
+        target: cabc.Callable[..., t.Any],
         method: str,
         recorded: OperationDoc,
         path_parameters: list[dict[str, t.Any]],
         *,
         several: bool,
     ) -> dict[str, t.Any]:
-        target = inspect.unwrap(view)
         operation: dict[str, t.Any] = {}
         tags = recorded.tags
         if tags is None:
@@ -436,6 +438,7 @@ class _Builder:
 # Reading the views.
 
 _MISSING: t.Final = object()
+_UNDOCUMENTED: t.Final = OperationDoc()
 # A response without a body (204), and one whose body the annotation does not
 # describe (a Response object, an iterator).
 _NO_CONTENT: t.Final = object()
@@ -477,6 +480,14 @@ def _hawk_protection(view: cabc.Callable[..., t.Any]) -> bool | None:
         return None
     keywords: dict[str, object] = getattr(reprotect, "keywords", {})
     return bool(keywords.get("allow_bewit", False))
+
+
+def _handler(view: cabc.Callable[..., t.Any], method: str) -> cabc.Callable[..., t.Any]:
+    """The function that answers ``method``: a MethodView's method, else the view itself."""
+    view_class = getattr(inspect.unwrap(view), "view_class", None)
+    handler: object = getattr(view_class, method.lower(), None) if view_class else None
+    target = handler if callable(handler) else view
+    return t.cast(cabc.Callable[..., t.Any], inspect.unwrap(target))
 
 
 def _docstring(function: cabc.Callable[..., t.Any]) -> tuple[str | None, str | None]:
