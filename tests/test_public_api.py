@@ -42,3 +42,4 @@ def test_public_name_has_a_docstring(module_name: str, name: str) -> None:
 def test_top_level_names_come_from_their_modules() -> None:
     assert flask_api_utils.Hawk.__module__ == "flask_api_utils.hawk.extension"
     assert flask_api_utils.ResponsiveFlask.__module__ == "flask_api_utils.responsive"
+    assert flask_api_utils.BrowsableAPIFormatter.__module__ == "flask_api_utils.formatters.html"

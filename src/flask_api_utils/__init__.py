@@ -18,6 +18,7 @@ from ._typed_input import Body as Body
 from ._typed_input import Query as Query
 from .aio import AsyncLoops as AsyncLoops
 from .aio import PerLoop as PerLoop
+from .formatters import BrowsableAPIFormatter as BrowsableAPIFormatter
 from .formatters import CSVFormatter as CSVFormatter
 from .formatters import JSONFormatter as JSONFormatter
 from .formatters import OrjsonProvider as OrjsonProvider
@@ -52,6 +53,7 @@ __all__ = [
     "AsyncLoops",
     "AsyncRedisNonceStore",
     "Body",
+    "BrowsableAPIFormatter",
     "CSVFormatter",
     "ClientKey",
     "FieldError",

@@ -3,7 +3,9 @@
 ``ProblemDetails(app)`` renders every HTTP error, including unhandled
 exceptions as ``500``, as a problem: ``application/problem+json`` or, for a
 client that prefers XML, ``application/problem+xml`` (RFC 9457, appendix B),
-and ``application/problem+json`` when the client accepts neither. A view
+and ``application/problem+json`` when the client accepts neither. An app
+that offers ``text/html`` (:class:`~flask_api_utils.BrowsableAPIFormatter`)
+shows a client that prefers it the problem as that page. A view
 raises :class:`Problem` (or a subclass naming its own problem type) for an
 error with members of its own; :class:`ValidationFailed` is the ``422`` that
 typed bodies and queries raise, with an ``errors`` member.
@@ -20,11 +22,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import parse_accept_header
 
 from .formatters import JSONFormatter, XMLFormatter
+from .formatters.html import RESPONSE_STATUS
 from .negotiation import choose_mimetype
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
     from flask.wrappers import Response
+
+    from .negotiation import FormatterRegistry
 
 __all__ = ["FieldError", "Problem", "ProblemDetails", "ValidationFailed"]
 
@@ -131,11 +136,13 @@ PROBLEM_XML = "application/problem+xml"
 # What a client may ask for, and the problem type that answers it: a client
 # that reads plain JSON or XML reads the problem form of it too.
 _OFFERED = (PROBLEM_JSON, PROBLEM_XML, "application/json", "application/xml")
+_HTML = "text/html"
 _ANSWER = {
     PROBLEM_JSON: PROBLEM_JSON,
     "application/json": PROBLEM_JSON,
     PROBLEM_XML: PROBLEM_XML,
     "application/xml": PROBLEM_XML,
+    _HTML: _HTML,
 }
 
 # RFC 9457, appendix B: the members in this namespace, array entries as <i>.
@@ -196,14 +203,23 @@ class ProblemDetails:
     def render(self, error: HTTPException) -> Response:
         """Return the problem response for ``error``, negotiated by the request's Accept."""
         members = problem_members(error)
+        status = t.cast(int, members["status"])
         accept = parse_accept_header(request.headers.get("Accept"), MIMEAccept)
-        chosen = choose_mimetype(accept, _OFFERED)
+        # An app that offers a page for browsers (the browsable API) shows them problems too.
+        formatters = t.cast(
+            "FormatterRegistry | None", getattr(current_app, "response_formatters", None)
+        )
+        page = formatters.get(_HTML) if formatters is not None else None
+        chosen = choose_mimetype(accept, _OFFERED if page is None else (*_OFFERED, _HTML))
         mimetype = _ANSWER[chosen] if chosen is not None else PROBLEM_JSON
-        if mimetype == PROBLEM_XML:
+        body: bytes | str
+        if page is not None and mimetype == _HTML:
+            request.environ[RESPONSE_STATUS] = status
+            body = page(members)
+        elif mimetype == PROBLEM_XML:
             body = _xml(members).replace(b"<problem>", _XML_NAMESPACE, 1)
         else:
             body = _json(members)
-        status = t.cast(int, members["status"])
         response = current_app.response_class(body, status=status, mimetype=mimetype)
         response.headers["Vary"] = "Accept"
         for name, value in error.get_headers():

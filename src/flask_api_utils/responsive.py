@@ -25,6 +25,7 @@ from . import aio
 from ._produces import VIEW_FORMATTERS, ViewFormats
 from ._typed_input import plan_view
 from .formatters import OrjsonProvider
+from .formatters.html import RESPONSE_STATUS
 from .negotiation import FormatterRegistry
 from .parsers import JSONParser, ParserRegistry, XMLParser, parse_form, parse_multipart
 from .problems import Problem
@@ -317,6 +318,8 @@ class ResponsiveFlask(_APIScaffold, Flask):
 
         status, headers = _unpack(rv)
         environ = request.environ
+        # Formatters get the value only; one that shows the status reads it here.
+        environ[RESPONSE_STATUS] = status
         # A view with formats of its own (@produces) left them in the environ;
         # errors keep the app's.
         registry = (
@@ -357,12 +360,11 @@ class ResponsiveFlask(_APIScaffold, Flask):
         return self.response_class(data, headers=_VARY_ACCEPT, content_type=content_type)
 
     def _not_acceptable(self, registry: FormatterRegistry | None = None) -> Response:
-        # Lists the view's types, in the app's default mimetype: a view's own
-        # formatters (CSV, say) need not write this mapping.
+        # Lists the view's types, rendered as errors are: in an app type the
+        # client accepts, else the default; a view's own formatters (CSV, say)
+        # need not write this mapping.
         offered = (registry if registry is not None else self.response_formatters).offered
-        response = self._serialise({"mimetypes": list(offered)}, self.default_mimetype)
-        response.status_code = 406
-        return response
+        return self._make_response(({"mimetypes": list(offered)}, 406), for_error=True)
 
 
 _FORMAT_NAMES = {"json": "application/json", "xml": "application/xml", "csv": "text/csv"}

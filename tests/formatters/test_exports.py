@@ -8,6 +8,7 @@ import flask_api_utils.formatters as formatters
 
 def test_formatters_package_exports_the_contracted_names() -> None:
     assert sorted(formatters.__all__) == [
+        "BrowsableAPIFormatter",
         "CSVFormatter",
         "JSONFormatter",
         "OrjsonProvider",
