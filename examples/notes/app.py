@@ -17,6 +17,7 @@ import typing as t
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from flask_api_utils import (
+    BrowsableAPIFormatter,
     ClientKey,
     MemoryNonceStore,
     OpenAPI,
@@ -164,6 +165,8 @@ def create_app(
 
     app.response_formatters["application/xml"] = XMLFormatter(pretty=True)
     app.response_formatters[VENDOR_XML] = XMLFormatter(root="company", pretty=True)
+    # A browser opening an API URL gets a readable page; other clients are unchanged.
+    app.response_formatters["text/html"] = BrowsableAPIFormatter(title="Notes API")
     # Bodies in the formats the API answers in; the browser page sends JSON.
     for form_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         del app.request_parsers[form_type]

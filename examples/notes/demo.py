@@ -133,6 +133,9 @@ def demo_lines(setup: DemoSetup, base_url: str, bewit_url: str, *, workers: int)
         "",
         "The API describes itself, from the views' own types:",
         command(curl(f"{base_url}/api/"), 200, "the public entry point, with its links"),
+        command(
+            curl("-H", "Accept: text/html", f"{base_url}/api/"), 200, "the same as a browsable page"
+        ),
         command(curl(f"{base_url}/openapi.json"), 200, "the OpenAPI 3.1 document"),
         "",
         "Content negotiation on a public endpoint:",

@@ -56,9 +56,15 @@ def _error(response: requests.Response, code: int, name: str) -> str:
         ),
         pytest.param(
             "text/html, application/xml;q=0.9, */*;q=0.8",
+            "text/html; charset=utf-8",
+            "html",
+            id="browser-gets-the-browsable-page",
+        ),
+        pytest.param(
+            "application/xml, */*;q=0.8",
             "application/xml; charset=utf-8",
             "response",
-            id="browser-style-prefers-xml",
+            id="xml-first-with-a-fallback",
         ),
     ],
 )
@@ -72,6 +78,9 @@ def test_hello_is_negotiated_from_accept(
     assert "Accept" in response.headers["Vary"]
     if root is None:
         assert response.json() == {"hello": "world"}
+    elif root == "html":
+        assert response.text.startswith("<!DOCTYPE html>")
+        assert '<span class="v">&quot;world&quot;</span>' in response.text
     else:
         document = etree.fromstring(response.content)
         assert document.tag == root
@@ -85,6 +94,7 @@ def test_unacceptable_accept_is_406_listing_the_offered_mimetypes(notes_demo: No
         "application/json",
         "application/xml",
         "application/vnd.company+xml",
+        "text/html",
     ]
 
 
@@ -346,6 +356,7 @@ def test_signed_note_with_an_unacceptable_accept_is_406_and_adds_nothing(
         "application/json",
         "application/xml",
         "application/vnd.company+xml",
+        "text/html",
     ]
     assert send(notes_demo.credentials, "GET", "/api/notes").json() == before
 

@@ -127,7 +127,7 @@ def test_every_printed_command_gets_the_status_it_promises(
 ) -> None:
     root = pytestconfig.rootpath
     commands = [m for line in demo_output.splitlines() if (m := _COMMAND.match(line))]
-    assert len(commands) == 15, demo_output
+    assert len(commands) == 16, demo_output
     has_curl = shutil.which("curl") is not None
     for match in commands:
         command, status = match["command"], match["status"]

@@ -63,3 +63,20 @@ def test_try_it_out_calls_a_public_endpoint(page: Page, notes_demo: NotesDemo) -
     live = operation.locator(".live-responses-table tbody .response-col_status").first
     live.wait_for()
     assert live.inner_text().strip() == "200"
+
+
+def test_a_browser_opening_the_api_gets_the_browsable_page(
+    page: Page, notes_demo: NotesDemo
+) -> None:
+    page.goto(f"{notes_demo.url}/api/")
+    assert page.locator("pre").first.inner_text().startswith("{")
+    assert "This XML file" not in page.content()
+
+    # The JSON's links are links: the docs, and the notes (a 401 page until logged in).
+    page.locator('pre a[href="/api/notes"]').click()
+    page.wait_for_url(f"{notes_demo.url}/api/notes")
+    assert "401" in page.locator("body").inner_text()
+    page.go_back()
+    page.get_by_role("link", name="API documentation").click()
+    page.wait_for_url(f"{notes_demo.url}/docs")
+    page.locator(".opblock").first.wait_for()

@@ -37,8 +37,14 @@ def test_example_document_is_valid_openapi(document: dict[str, t.Any]) -> None:
 
 def test_example_documents_every_format_it_offers(document: dict[str, t.Any]) -> None:
     content = document["paths"]["/api/notes/{note_id}"]["get"]["responses"]["200"]["content"]
-    assert list(content) == ["application/json", "application/xml", "application/vnd.company+xml"]
+    assert list(content) == [
+        "application/json",
+        "application/xml",
+        "application/vnd.company+xml",
+        "text/html",
+    ]
     assert content["application/vnd.company+xml"]["schema"]["xml"] == {"name": "company"}
+    assert content["text/html"]["schema"] == {"type": "string"}
 
 
 def test_example_responses_match_its_document(

@@ -395,26 +395,27 @@ class _Builder:
         if self.problems:
             name = "ValidationProblem" if code == 422 else "Problem"
             reference = {"$ref": COMPONENTS + name}
-            return {
+            problems: dict[str, t.Any] = {
                 PROBLEM_JSON: {"schema": reference},
                 PROBLEM_XML: {"schema": {**reference, "xml": _PROBLEM_XML}},
             }
+            if self.formatters is not None and _HTML in self.formatters:
+                # The browsable API shows browsers the problem as a page.
+                problems[_HTML] = {"schema": {"type": "string"}}
+            return problems
         if self.formatters is None:
             return {"text/html": {"schema": {"type": "string"}}}
         name = "NotAcceptable" if code == 406 else "Error"
-        if code == 406:
-            # The list of offered types is written in the app's default type only.
-            mimetypes: tuple[str, ...] = (self.formatters.default_mimetype,)
-        else:
-            mimetypes = self.formatters.offered
         content: dict[str, t.Any] = {}
-        for mimetype in mimetypes:
+        for mimetype in self.formatters.offered:
             media: dict[str, t.Any] = {}
             if _is_json(mimetype):
                 media["schema"] = {"$ref": COMPONENTS + name}
             elif _is_xml(mimetype):
                 root = _xml_root(self.formatters[mimetype])
                 media["schema"] = {"$ref": COMPONENTS + name, "xml": {"name": root}}
+            elif mimetype.startswith("text/"):
+                media["schema"] = {"type": "string"}
             content[mimetype] = media
         return content
 
@@ -437,6 +438,7 @@ class _Builder:
 
 # Reading the views.
 
+_HTML = "text/html"
 _MISSING: t.Final = object()
 _UNDOCUMENTED: t.Final = OperationDoc()
 # A response without a body (204), and one whose body the annotation does not
