@@ -79,6 +79,8 @@ class Formatter(t.Protocol):
     Return ``bytes`` (sent as they are) or ``str`` (sent as UTF-8). Raise
     :exc:`TypeError` or :exc:`ValueError` for a value you cannot represent:
     the response becomes a 500 and the log names the type and the mimetype.
+    A formatter that shows the status reads it from ``request.environ`` under
+    :data:`flask_api_utils.formatters.html.RESPONSE_STATUS`.
     """
 
     def __call__(self, data: t.Any, /) -> bytes | str: ...
