@@ -8,13 +8,24 @@ once under ``components/schemas`` and is referenced everywhere else.
 
 from __future__ import annotations
 
+import functools
 import typing as t
+
+import orjson
 
 if t.TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import core_schema
 
-__all__ = ["COMPONENTS", "SchemaRef", "SchemaSet", "walk_schemas"]
+__all__ = [
+    "COMPONENTS",
+    "QueryParameters",
+    "SchemaRef",
+    "SchemaSet",
+    "filled",
+    "prune_components",
+    "walk_schemas",
+]
 
 #: Where the document keeps its named schemas, as a ``$ref`` prefix.
 COMPONENTS = "#/components/schemas/"
@@ -154,3 +165,80 @@ def _generator(forbid_unknown_fields: bool) -> type[t.Any]:
         return json_schema
 
     return Generator
+
+
+# Filling the placeholders in, once every schema is known.
+
+
+class QueryParameters:
+    """The parameters of one query type, expanded once its schema is known."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: SchemaRef) -> None:
+        self.ref = ref
+
+
+def filled(value: t.Any, schemas: SchemaSet) -> t.Any:
+    """Return ``value`` with each placeholder replaced by what it stands for."""
+    if isinstance(value, SchemaRef):
+        return schemas.schema(value)
+    if isinstance(value, dict):
+        return {key: filled(item, schemas) for key, item in t.cast(dict[str, t.Any], value).items()}
+    if isinstance(value, list):
+        items: list[t.Any] = []
+        for item in value:
+            if isinstance(item, QueryParameters):
+                items.extend(_query_parameters(schemas, item.ref))
+            else:
+                items.append(filled(item, schemas))
+        return items
+    return value
+
+
+def _query_parameters(schemas: SchemaSet, ref: SchemaRef) -> list[dict[str, t.Any]]:
+    schema = schemas.component(ref) or schemas.schema(ref)
+    required = set(schema.get("required", ()))
+    parameters: list[dict[str, t.Any]] = []
+    for name, field in schema.get("properties", {}).items():
+        # A query string is no XML document.
+        field = orjson.loads(orjson.dumps(field))
+        walk_schemas(field, lambda nested: nested.pop("xml", None))
+        parameter: dict[str, t.Any] = {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": field,
+        }
+        description = field.get("description")
+        if description:
+            parameter["description"] = description
+        if field.get("type") == "array":
+            parameter["style"] = "form"
+            parameter["explode"] = True
+        parameters.append(parameter)
+    return parameters
+
+
+def _collect_refs(used: set[str], schema: dict[str, t.Any]) -> None:
+    target = schema.get("$ref")
+    if isinstance(target, str) and target.startswith(COMPONENTS):
+        used.add(target.removeprefix(COMPONENTS))
+
+
+def prune_components(document: dict[str, t.Any]) -> None:
+    """Drop named schemas nothing refers to, such as a query type's, once expanded."""
+    schemas: dict[str, t.Any] = document["components"]["schemas"]
+    while True:
+        used: set[str] = set()
+        walk_schemas(document["paths"], functools.partial(_collect_refs, used))
+        walk_schemas(
+            document["components"].get("responses", {}), functools.partial(_collect_refs, used)
+        )
+        for schema in schemas.values():
+            walk_schemas(schema, functools.partial(_collect_refs, used))
+        unused = [name for name in schemas if name not in used]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]
