@@ -18,6 +18,7 @@ import typing as t
 
 from flask import request
 
+from ._marks import mark, marked
 from .negotiation import FormatterRegistry
 from .problems import Problem
 
@@ -85,24 +86,12 @@ def produces(
     :param formatters: mimetypes and formatters only this view offers.
     """
     formats = ViewFormats(tuple(m.lower() for m in mimetypes), tuple((formatters or {}).items()))
-
-    def decorate(view: T_route) -> T_route:
-        vars(view)[_PRODUCES] = formats
-        return view
-
-    return decorate
+    return mark(_PRODUCES, formats)
 
 
 def declared_formats(view: cabc.Callable[..., t.Any]) -> ViewFormats | None:
     """Return the formats ``@produces`` declared on ``view`` or a function it wraps."""
-    while True:
-        formats = vars(view).get(_PRODUCES) if hasattr(view, "__dict__") else None
-        if formats is not None:
-            return t.cast(ViewFormats, formats)
-        wrapped = getattr(view, "__wrapped__", None)
-        if wrapped is None:
-            return None
-        view = wrapped
+    return t.cast("ViewFormats | None", marked(view, _PRODUCES))
 
 
 def _is_negotiable_type(tp: object) -> bool:

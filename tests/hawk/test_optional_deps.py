@@ -6,27 +6,16 @@ Each case runs in a fresh interpreter where the module is blocked
 
 from __future__ import annotations
 
-import os
-import pathlib
 import subprocess
 import sys
-import textwrap
 
-ROOT = pathlib.Path(__file__).parent.parent.parent
-
-
-def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
-    script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
-    )
+from tests.fixtures.blocked_imports import ROOT, run_without
 
 
 def test_hawk_needs_no_mohawk() -> None:
     # mohawk is a test dependency only: the extension, its bewits and the test
     # client's signer are the package's own code.
-    result = _run(
+    result = run_without(
         "mohawk",
         """
         from flask import Flask
@@ -58,7 +47,7 @@ def test_hawk_needs_no_mohawk() -> None:
 
 
 def test_cookie_auth_without_flask_login_names_the_extra() -> None:
-    result = _run(
+    result = run_without(
         "flask_login",
         """
         from flask import Flask
@@ -87,7 +76,7 @@ def test_cookie_auth_without_flask_login_names_the_extra() -> None:
 
 
 def test_hawk_without_cookie_auth_needs_no_flask_login() -> None:
-    result = _run(
+    result = run_without(
         "flask_login",
         """
         from flask import Flask

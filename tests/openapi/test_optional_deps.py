@@ -6,28 +6,17 @@ Each case runs in a fresh interpreter where a module is blocked
 
 from __future__ import annotations
 
-import os
-import pathlib
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
-ROOT = pathlib.Path(__file__).parent.parent.parent
-
-
-def _run(blocked: str, code: str) -> subprocess.CompletedProcess[str]:
-    script = f"import sys\nsys.modules[{blocked!r}] = None\n" + textwrap.dedent(code)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
-    )
+from tests.fixtures.blocked_imports import ROOT, run_without
 
 
 @pytest.mark.parametrize("blocked", ["pydantic", "flask_swagger_ui"])
 def test_openapi_without_the_extra_names_it(blocked: str) -> None:
-    result = _run(
+    result = run_without(
         blocked,
         """
         from flask_api_utils import OpenAPI, ResponsiveFlask
@@ -45,7 +34,7 @@ def test_openapi_without_the_extra_names_it(blocked: str) -> None:
 
 
 def test_the_document_alone_needs_no_swagger_ui() -> None:
-    result = _run(
+    result = run_without(
         "flask_swagger_ui",
         """
         from flask_api_utils import OpenAPI, ResponsiveFlask

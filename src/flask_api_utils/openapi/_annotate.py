@@ -6,6 +6,8 @@ import collections.abc as cabc
 import dataclasses
 import typing as t
 
+from .._marks import mark, marked
+
 if t.TYPE_CHECKING:
     from ..typing import APIRouteCallable
 
@@ -116,20 +118,9 @@ def doc(
         hidden=hidden,
     )
 
-    def decorate(view: T_route) -> T_route:
-        vars(view)[_DOC] = recorded
-        return view
-
-    return decorate
+    return mark(_DOC, recorded)
 
 
 def operation_doc(view: cabc.Callable[..., t.Any]) -> OperationDoc | None:
     """Return what :func:`doc` recorded on ``view`` or a function it wraps, if anything."""
-    while True:
-        recorded = vars(view).get(_DOC) if hasattr(view, "__dict__") else None
-        if recorded is not None:
-            return t.cast(OperationDoc, recorded)
-        wrapped = getattr(view, "__wrapped__", None)
-        if wrapped is None:
-            return None
-        view = wrapped
+    return t.cast("OperationDoc | None", marked(view, _DOC))
