@@ -20,6 +20,8 @@ import uuid
 import orjson
 import pytest
 from flask import Blueprint, request
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Response
 
 from flask_api_utils import (
     BrowsableAPIFormatter,
@@ -629,7 +631,8 @@ def test_no_field_can_inject_markup(hostile_app: ResponsiveFlask, payload: str) 
         "/echo/p" + payload,
         query_string={payload: payload},
         # Werkzeug drops a Host with such characters; the page must not depend on it.
-        headers={"Accept": CHROMIUM, "Host": "x" + payload.replace(" ", "")},
+        # (Werkzeug 3.0's own test client cannot send one with a colon.)
+        headers={"Accept": CHROMIUM, "Host": "x" + payload.replace(" ", "").replace(":", "")},
     )
     assert response.status_code == 200
     page = assert_only_our_markup(response.data)
@@ -638,6 +641,20 @@ def test_no_field_can_inject_markup(hostile_app: ResponsiveFlask, payload: str) 
     assert shown["query"] == {payload: payload}
     assert page.fields["Status"] == f"200 {PAYLOADS[1]}"
     assert PAYLOADS[0] + PAYLOADS[1] in page.title
+
+
+def test_a_host_with_a_port_that_is_no_number_still_gets_the_page(
+    hostile_app: ResponsiveFlask,
+) -> None:
+    # Straight through the WSGI callable: Werkzeug before 3.1 fails to parse
+    # such a Host only when the URL is read, and the page reads it.
+    environ = EnvironBuilder("/echo/p", headers=[("Accept", CHROMIUM)]).get_environ()
+    environ["HTTP_HOST"] = "example.com:alert(1)"
+    response = Response.from_app(hostile_app, environ)
+    assert response.status_code == 200
+    page = assert_only_our_markup(response.data)
+    assert page.heading.startswith("GET ")
+    assert "/echo/p" in page.heading
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

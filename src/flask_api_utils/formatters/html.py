@@ -155,7 +155,7 @@ class BrowsableAPIFormatter:
             f"<title>{escape(title)}</title>\n<style>{_STYLESHEET}</style>\n</head>\n<body>\n",
             "<header>\n<h1>",
             f'<span class="method">{escape(request.method)}</span> ',
-            f'<span class="url">{escape(request.url)}</span></h1>\n',
+            f'<span class="url">{escape(_request_url())}</span></h1>\n',
             self._navigation(),
             "</header>\n<dl>\n",
             f'<dt>Status</dt><dd class="{status_class}">{escape(status)}</dd>\n',
@@ -184,6 +184,16 @@ class BrowsableAPIFormatter:
             f"{type(self).__name__}(title={self._title!r},"
             f" docs_endpoint={self._docs_endpoint!r}, spec_endpoint={self._spec_endpoint!r})"
         )
+
+
+def _request_url() -> str:
+    try:
+        return request.url
+    except ValueError:
+        # Werkzeug before 3.1 parses a Host header with a bad port only here;
+        # the path and query still say which resource this is.
+        query = request.query_string.decode("latin-1")
+        return f"{request.path}?{query}" if query else request.path
 
 
 def _status_line(status: int | str | None) -> str:
