@@ -45,6 +45,7 @@ import asyncio
 import atexit
 import collections
 import collections.abc as cabc
+import contextvars
 import functools
 import logging
 import os
@@ -75,6 +76,7 @@ _MAX_RUNNERS = 1024
 
 R = t.TypeVar("R")
 T = t.TypeVar("T")
+Ts = t.TypeVarTuple("Ts")
 
 
 class _LoopPool:
@@ -174,6 +176,24 @@ class _PooledLoop(asyncio.SelectorEventLoop):
         #: :func:`time.perf_counter` when ``_run_once`` last ran.
         self.polled = -_POLL_INTERVAL
         super().__init__(self.timing_selector)
+        #: The async generator hooks that ``run_forever`` installs, made once.
+        self.asyncgen_hooks = (
+            self._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+            self._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+        )
+
+    def call_soon(
+        self,
+        callback: cabc.Callable[[t.Unpack[Ts]], object],
+        *args: *Ts,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """Do what the base class does, without its two inner calls (every task makes one)."""
+        if self._debug or self._closed:  # type: ignore[attr-defined]
+            return super().call_soon(callback, *args, context=context)
+        handle = asyncio.Handle(callback, args, self, context)
+        self._ready.append(handle)  # type: ignore[attr-defined]
+        return handle
 
 
 def _drive(
@@ -207,14 +227,11 @@ def _drive(
     else:
         task = loop.create_task(coroutine)
     ready: collections.deque[asyncio.Handle] = loop._ready  # type: ignore[attr-defined]
-    quick = not loop.get_debug()
+    quick = not loop._debug  # type: ignore[attr-defined]
     hooks = sys.get_asyncgen_hooks()
     # What run_forever sets: is_running() and debug mode's thread checks read it.
     loop._thread_id = threading.get_ident()  # type: ignore[attr-defined]
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
+    sys.set_asyncgen_hooks(*loop.asyncgen_hooks)
     events._set_running_loop(loop)
     try:
         while True:
@@ -263,12 +280,14 @@ def async_to_sync(
     already runs in the calling thread, it is Flask's own per-call
     :meth:`flask.Flask.async_to_sync`.
     """
+    try:
+        return app.extensions[_RUNNERS][func]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
     runners: dict[object, cabc.Callable[..., t.Any]] = app.extensions.setdefault(_RUNNERS, {})
-    runner = runners.get(func)
-    if runner is None:
-        if len(runners) >= _MAX_RUNNERS:  # callables made per call would grow it
-            runners.clear()
-        runner = runners[func] = _runner(app, func)
+    if len(runners) >= _MAX_RUNNERS:  # callables made per call would grow it
+        runners.clear()
+    runner = runners[func] = _runner(app, func)
     return runner
 
 
