@@ -167,9 +167,18 @@ class _TimingSelector(selectors.DefaultSelector):
 #: Seconds a loop may run ready callbacks without polling its selector.
 _POLL_INTERVAL = 0.001
 
+#: A callback as a loop queues it: the function, its arguments, its context.
+_Callback: t.TypeAlias = tuple[
+    cabc.Callable[..., object], tuple[t.Any, ...], contextvars.Context | None
+]
+
+
+def _nothing() -> None:
+    """A ready callback that makes the next ``_run_once`` poll without waiting."""
+
 
 class _PooledLoop(asyncio.SelectorEventLoop):
-    """A selector event loop that notes when its selector was last polled."""
+    """A selector event loop that can hand a new task's first step to its caller."""
 
     def __init__(self) -> None:
         self.timing_selector = _TimingSelector()
@@ -181,6 +190,12 @@ class _PooledLoop(asyncio.SelectorEventLoop):
             self._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
             self._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
         )
+        self._taking = False
+        self._taken: _Callback | None = None
+        # What call_soon returns for the callback it hands over: the task
+        # that asked ignores it.
+        self._handed_over = asyncio.Handle(_nothing, (), self, None)
+        self._handed_over.cancel()
 
     def call_soon(
         self,
@@ -188,12 +203,60 @@ class _PooledLoop(asyncio.SelectorEventLoop):
         *args: *Ts,
         context: contextvars.Context | None = None,
     ) -> asyncio.Handle:
-        """Do what the base class does, without its two inner calls (every task makes one)."""
+        """Queue ``callback``, as the base class does, or hand it to :meth:`start_task`.
+
+        Without the base class's two inner calls: every task makes one.
+        """
         if self._debug or self._closed:  # type: ignore[attr-defined]
             return super().call_soon(callback, *args, context=context)
+        if self._taking:
+            self._taking = False
+            self._taken = (callback, args, context)
+            return self._handed_over
         handle = asyncio.Handle(callback, args, self, context)
         self._ready.append(handle)  # type: ignore[attr-defined]
         return handle
+
+    def start_task(
+        self, coroutine: cabc.Coroutine[t.Any, t.Any, R]
+    ) -> tuple[asyncio.Future[R], _Callback | None]:
+        """Make a task for ``coroutine``; return it and its first step, if it was not queued.
+
+        A task schedules its first step with ``call_soon`` when it is made;
+        here that step is handed back to be run at once, as Python 3.12's
+        eager tasks run it, instead of through the queue. Not in debug mode
+        or with a task factory: then the task is made and queued as
+        :meth:`~asyncio.loop.create_task` does.
+        """
+        if self._task_factory is not None:  # type: ignore[attr-defined]
+            return self.create_task(coroutine), None
+        self._taking = True
+        try:
+            # The task runs in a copy of this thread's context: Flask's context-locals.
+            task: asyncio.Future[R] = asyncio.Task(coroutine, loop=self)
+        finally:
+            self._taking = False
+        taken, self._taken = self._taken, None
+        return task, taken
+
+    def step(self, ready: collections.deque[asyncio.Handle], started: float) -> float:
+        """Run one iteration; return the seconds it waited in ``select``.
+
+        When callbacks are ready and the selector was polled less than
+        :data:`_POLL_INTERVAL` ago, the ready callbacks run without a
+        ``select`` call or a look at the timers, which cost as much as the
+        rest; otherwise (and always in debug mode) the loop's own
+        ``_run_once`` polls I/O, moves due timers and runs what is ready.
+        """
+        if ready and started - self.polled < _POLL_INTERVAL and not self._debug:  # type: ignore[attr-defined]
+            for _ in range(len(ready)):
+                handle = ready.popleft()
+                if not handle._cancelled:
+                    handle._run()
+            return 0.0
+        self._run_once()  # type: ignore[attr-defined]
+        self.polled = started
+        return self.timing_selector.waited
 
 
 def _drive(
@@ -209,54 +272,56 @@ def _drive(
     the async generator hooks), the same on Python 3.11 to 3.13, on loops
     this module made.
 
-    One step: when callbacks are ready and the selector was polled less
-    than :data:`_POLL_INTERVAL` ago, the ready callbacks run without a
-    ``select`` call or a look at the timers, which costs as much as the
-    rest of a step; otherwise (and always in debug mode) the loop's own
-    ``_run_once`` runs, polling I/O, moving due timers and running what is
-    ready. So a coroutine that completes without waiting, or one woken by
-    the last poll, runs at the cost of its callbacks, and I/O and timers
-    are never more than a millisecond of callbacks behind. Each step's time
-    spent running code, not waiting in ``select``, is checked against
+    The task's first step runs at once (:meth:`_PooledLoop.start_task`), so
+    a coroutine that completes without waiting costs one task and its step.
+    Until it is done the loop steps (:meth:`_PooledLoop.step`). Then, if
+    other callbacks are ready or the selector was last polled over
+    :data:`_POLL_INTERVAL` ago, one more step runs without waiting: what
+    earlier calls left on the loop (a task they started, its I/O, a due
+    timer) goes on at least every millisecond of calls. The time each step
+    spends running code, not waiting in ``select``, is checked against
     ``slow_seconds``.
     """
-    # The task runs in a copy of this thread's context: Flask's context-locals.
-    # Made as create_task makes it, without the two calls around it.
-    if loop._task_factory is None:  # type: ignore[attr-defined]
-        task: asyncio.Future[R] = asyncio.Task(coroutine, loop=loop)
-    else:
-        task = loop.create_task(coroutine)
+    task, first = loop.start_task(coroutine)
     ready: collections.deque[asyncio.Handle] = loop._ready  # type: ignore[attr-defined]
-    quick = not loop._debug  # type: ignore[attr-defined]
     hooks = sys.get_asyncgen_hooks()
     # What run_forever sets: is_running() and debug mode's thread checks read it.
     loop._thread_id = threading.get_ident()  # type: ignore[attr-defined]
     sys.set_asyncgen_hooks(*loop.asyncgen_hooks)
     events._set_running_loop(loop)
     try:
-        while True:
-            started = time.perf_counter()
-            if quick and ready and started - loop.polled < _POLL_INTERVAL:
-                for _ in range(len(ready)):
-                    handle = ready.popleft()
-                    if not handle._cancelled:
-                        handle._run()
-                waited = 0.0
+        started = time.perf_counter()
+        if first is not None:
+            callback, args, context = first
+            if context is None:
+                callback(*args)
             else:
-                loop._run_once()  # type: ignore[attr-defined]
-                loop.polled = started
-                waited = loop.timing_selector.waited
-            if slow_seconds is not None:
-                busy = time.perf_counter() - started - waited
-                if busy > slow_seconds:
-                    _log_slow(coroutine, busy, slow_seconds)
-            if task.done():
-                break
+                context.run(callback, *args)
+            if slow_seconds is not None and time.perf_counter() - started > slow_seconds:
+                _check(coroutine, started, 0.0, slow_seconds)
+        while not task.done():
+            started = time.perf_counter()
+            waited = loop.step(ready, started)
+            _check(coroutine, started, waited, slow_seconds)
+        if ready or started - loop.polled >= _POLL_INTERVAL:
+            if not ready:
+                loop.call_soon(_nothing)  # poll, never wait
+            started = time.perf_counter()
+            waited = loop.step(ready, started)
+            _check(coroutine, started, waited, slow_seconds)
     finally:
         events._set_running_loop(None)
         sys.set_asyncgen_hooks(*hooks)
         loop._thread_id = None  # type: ignore[attr-defined]
     return task.result()
+
+
+def _check(coroutine: object, started: float, waited: float, slow_seconds: float | None) -> None:
+    """Log a step that ran code for longer than ``slow_seconds``."""
+    if slow_seconds is not None:
+        busy = time.perf_counter() - started - waited
+        if busy > slow_seconds:
+            _log_slow(coroutine, busy, slow_seconds)
 
 
 def _log_slow(coroutine: object, busy: float, slow_seconds: float) -> None:
