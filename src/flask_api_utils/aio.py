@@ -21,7 +21,13 @@ of a server that starts a thread per request.
 
 - Flask's context-locals (``request``, ``g``, ``session``, ``current_app``)
   are visible: the coroutine runs in a copy of the caller's context.
-- Tasks a coroutine leaves running go on whenever their loop next runs.
+- A call costs one task and the loop iterations it waits for. The task's
+  first step runs as soon as the task is made, as Python 3.12's eager tasks
+  run it, so a coroutine that never waits never reaches the loop's queue or
+  its selector; callbacks woken by a ``select`` run without another.
+- Tasks a coroutine leaves running go on during later calls on their loop:
+  its selector is polled and its timers run at least every millisecond of
+  calls.
 - At interpreter exit every idle loop is shut down as :func:`asyncio.run`
   does: pending tasks cancelled and awaited, async generators and the
   default executor shut down, then the loop closed.
@@ -178,7 +184,7 @@ def _nothing() -> None:
 
 
 class _PooledLoop(asyncio.SelectorEventLoop):
-    """A selector event loop that can hand a new task's first step to its caller."""
+    """A selector event loop that can hand a new task's first step to :func:`_drive`."""
 
     def __init__(self) -> None:
         self.timing_selector = _TimingSelector()
@@ -190,8 +196,10 @@ class _PooledLoop(asyncio.SelectorEventLoop):
             self._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
             self._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
         )
-        self._taking = False
-        self._taken: _Callback | None = None
+        #: Whether the next ``call_soon`` hands its callback over rather than queue it.
+        self.taking = False
+        #: The callback handed over.
+        self.taken: _Callback | None = None
         # What call_soon returns for the callback it hands over: the task
         # that asked ignores it.
         self._handed_over = asyncio.Handle(_nothing, (), self, None)
@@ -203,41 +211,21 @@ class _PooledLoop(asyncio.SelectorEventLoop):
         *args: *Ts,
         context: contextvars.Context | None = None,
     ) -> asyncio.Handle:
-        """Queue ``callback``, as the base class does, or hand it to :meth:`start_task`.
+        """Queue ``callback`` as the base class does, without its two inner calls.
 
-        Without the base class's two inner calls: every task makes one.
+        Or, when :attr:`taking` is set, hand it over in :attr:`taken`
+        instead: :func:`_drive` sets it while it makes a task, and runs the
+        task's first step itself.
         """
         if self._debug or self._closed:  # type: ignore[attr-defined]
             return super().call_soon(callback, *args, context=context)
-        if self._taking:
-            self._taking = False
-            self._taken = (callback, args, context)
+        if self.taking:
+            self.taking = False
+            self.taken = (callback, args, context)
             return self._handed_over
         handle = asyncio.Handle(callback, args, self, context)
         self._ready.append(handle)  # type: ignore[attr-defined]
         return handle
-
-    def start_task(
-        self, coroutine: cabc.Coroutine[t.Any, t.Any, R]
-    ) -> tuple[asyncio.Future[R], _Callback | None]:
-        """Make a task for ``coroutine``; return it and its first step, if it was not queued.
-
-        A task schedules its first step with ``call_soon`` when it is made;
-        here that step is handed back to be run at once, as Python 3.12's
-        eager tasks run it, instead of through the queue. Not in debug mode
-        or with a task factory: then the task is made and queued as
-        :meth:`~asyncio.loop.create_task` does.
-        """
-        if self._task_factory is not None:  # type: ignore[attr-defined]
-            return self.create_task(coroutine), None
-        self._taking = True
-        try:
-            # The task runs in a copy of this thread's context: Flask's context-locals.
-            task: asyncio.Future[R] = asyncio.Task(coroutine, loop=self)
-        finally:
-            self._taking = False
-        taken, self._taken = self._taken, None
-        return task, taken
 
     def step(self, ready: collections.deque[asyncio.Handle], started: float) -> float:
         """Run one iteration; return the seconds it waited in ``select``.
@@ -272,8 +260,13 @@ def _drive(
     the async generator hooks), the same on Python 3.11 to 3.13, on loops
     this module made.
 
-    The task's first step runs at once (:meth:`_PooledLoop.start_task`), so
-    a coroutine that completes without waiting costs one task and its step.
+    The task's first step runs at once: a task schedules it with
+    ``call_soon`` when it is made, and the loop hands it back here instead
+    of queueing it, so it runs as Python 3.12's eager tasks run it, and a
+    coroutine that completes without waiting costs one task and its step
+    (not in debug mode, nor with a task factory: then the task is made and
+    queued as :meth:`~asyncio.loop.create_task` does).
+
     Until it is done the loop steps (:meth:`_PooledLoop.step`). Then, if
     other callbacks are ready or the selector was last polled over
     :data:`_POLL_INTERVAL` ago, one more step runs without waiting: what
@@ -282,7 +275,17 @@ def _drive(
     spends running code, not waiting in ``select``, is checked against
     ``slow_seconds``.
     """
-    task, first = loop.start_task(coroutine)
+    first: _Callback | None = None
+    if loop._task_factory is not None:  # type: ignore[attr-defined]
+        task: asyncio.Future[R] = loop.create_task(coroutine)
+    else:
+        loop.taking = True
+        try:
+            # The task runs in a copy of this thread's context: Flask's context-locals.
+            task = asyncio.Task(coroutine, loop=loop)
+        finally:
+            loop.taking = False
+        first, loop.taken = loop.taken, None
     ready: collections.deque[asyncio.Handle] = loop._ready  # type: ignore[attr-defined]
     hooks = sys.get_asyncgen_hooks()
     # What run_forever sets: is_running() and debug mode's thread checks read it.
