@@ -51,6 +51,7 @@ import asyncio
 import atexit
 import collections
 import collections.abc as cabc
+import concurrent.futures
 import contextvars
 import functools
 import logging
@@ -120,7 +121,15 @@ def _shut_down(loop: asyncio.AbstractEventLoop) -> None:
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+        try:
+            loop.run_until_complete(loop.shutdown_default_executor())
+        except RuntimeError:
+            # Python 3.12 refuses the thread that this starts once the
+            # interpreter is exiting: shut the executor down from here.
+            executor: concurrent.futures.Executor | None = getattr(loop, "_default_executor", None)
+            if executor is None:
+                raise
+            executor.shutdown(wait=True)
     except Exception:
         log.exception("shutting down an event loop failed")
     finally:

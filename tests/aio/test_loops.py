@@ -441,10 +441,16 @@ def test_shutdown_leaves_no_pending_task_and_no_open_connection(
             background.append(asyncio.create_task(asyncio.sleep(3600)))
             return {{"spawned": True}}
 
+        @app.get("/executor")
+        async def executor() -> dict[str, int]:
+            # The loop's default executor, shut down with the loop at exit.
+            return {{"one": await asyncio.get_running_loop().run_in_executor(None, int, "1")}}
+
         client = app.test_client()
         for _ in range(3):
             assert client.get("/remember").status_code == 200
         assert client.get("/spawn").status_code == 200
+        assert client.get("/executor").json == {{"one": 1}}
         print("served")
         """
     )
