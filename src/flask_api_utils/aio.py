@@ -21,7 +21,13 @@ of a server that starts a thread per request.
 
 - Flask's context-locals (``request``, ``g``, ``session``, ``current_app``)
   are visible: the coroutine runs in a copy of the caller's context.
-- Tasks a coroutine leaves running go on whenever their loop next runs.
+- A call costs one task and the loop iterations it waits for. The task's
+  first step runs as soon as the task is made, as Python 3.12's eager tasks
+  run it, so a coroutine that never waits never reaches the loop's queue or
+  its selector; callbacks woken by a ``select`` run without another.
+- Tasks a coroutine leaves running go on during later calls on their loop:
+  its selector is polled and its timers run at least every millisecond of
+  calls.
 - At interpreter exit every idle loop is shut down as :func:`asyncio.run`
   does: pending tasks cancelled and awaited, async generators and the
   default executor shut down, then the loop closed.
@@ -43,7 +49,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import collections
 import collections.abc as cabc
+import concurrent.futures
+import contextvars
 import functools
 import logging
 import os
@@ -66,37 +75,36 @@ LOOPS_KEY = "API_LONG_LIVED_LOOPS"
 #: Setting: seconds one step of a coroutine may hold the loop before it is logged.
 SLOW_KEY = "API_SLOW_COROUTINE_SECONDS"
 #: The settings and their defaults, set by AsyncLoops and ResponsiveFlask.
-DEFAULT_CONFIG: dict[str, object] = {LOOPS_KEY: True, SLOW_KEY: 0.1}
+DEFAULT_SLOW = 0.1
+DEFAULT_CONFIG: dict[str, object] = {LOOPS_KEY: True, SLOW_KEY: DEFAULT_SLOW}
 # Where an app keeps the sync runner of each coroutine function, and how many.
 _RUNNERS = "flask_api_utils.aio.runners"
 _MAX_RUNNERS = 1024
 
 R = t.TypeVar("R")
 T = t.TypeVar("T")
+Ts = t.TypeVarTuple("Ts")
 
 
 class _LoopPool:
-    """The process's event loops, and which of them are idle."""
+    """The process's event loops, and which of them are idle.
+
+    A call borrows with ``idle.pop()`` and gives back with ``idle.append()``:
+    each is one atomic list operation, so borrowing takes no lock. The lock
+    guards ``every`` and the shutdown.
+    """
 
     def __init__(self) -> None:
-        self.idle: list[asyncio.BaseEventLoop] = []
-        self.every: list[asyncio.BaseEventLoop] = []
+        self.idle: list[_PooledLoop] = []
+        self.every: list[_PooledLoop] = []
         self.lock = threading.Lock()
 
-    def acquire(self) -> asyncio.BaseEventLoop:
-        """Borrow the most recently used idle loop, or a new one."""
-        with self.lock:
-            if self.idle:
-                return self.idle.pop()
-        loop = _new_loop()
+    def new(self) -> _PooledLoop:
+        """Make a loop for a call that found none idle."""
+        loop = _PooledLoop()
         with self.lock:
             self.every.append(loop)
         return loop
-
-    def release(self, loop: asyncio.BaseEventLoop) -> None:
-        """Give ``loop`` back for the next call."""
-        with self.lock:
-            self.idle.append(loop)
 
 
 _pool = _LoopPool()
@@ -113,7 +121,15 @@ def _shut_down(loop: asyncio.AbstractEventLoop) -> None:
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+        try:
+            loop.run_until_complete(loop.shutdown_default_executor())
+        except RuntimeError:
+            # Python 3.12 refuses the thread that this starts once the
+            # interpreter is exiting: shut the executor down from here.
+            executor: concurrent.futures.Executor | None = getattr(loop, "_default_executor", None)
+            if executor is None:
+                raise
+            executor.shutdown(wait=True)
     except Exception:
         log.exception("shutting down an event loop failed")
     finally:
@@ -163,69 +179,171 @@ class _TimingSelector(selectors.DefaultSelector):
             self.waited = time.perf_counter() - started
 
 
-def _new_loop() -> asyncio.BaseEventLoop:
-    return asyncio.SelectorEventLoop(_TimingSelector())
+#: Seconds a loop may run ready callbacks without polling its selector.
+_POLL_INTERVAL = 0.001
+
+#: A callback as a loop queues it: the function, its arguments, its context.
+_Callback: t.TypeAlias = tuple[
+    cabc.Callable[..., object], tuple[t.Any, ...], contextvars.Context | None
+]
 
 
-def run_on_pooled_loop(
-    func: cabc.Callable[..., cabc.Coroutine[t.Any, t.Any, R]],
-    args: tuple[t.Any, ...],
-    kwargs: dict[str, t.Any],
-    slow_seconds: float | None,
-) -> R:
-    """Run ``func(*args, **kwargs)`` to completion on a borrowed long-lived loop."""
-    pool = _pool
-    loop = pool.acquire()
-    try:
-        return _drive(loop, func(*args, **kwargs), slow_seconds)
-    finally:
-        pool.release(loop)
+def _nothing() -> None:
+    """A ready callback that makes the next ``_run_once`` poll without waiting."""
+
+
+class _PooledLoop(asyncio.SelectorEventLoop):
+    """A selector event loop that can hand a new task's first step to :func:`_drive`."""
+
+    def __init__(self) -> None:
+        self.timing_selector = _TimingSelector()
+        #: :func:`time.perf_counter` when ``_run_once`` last ran.
+        self.polled = -_POLL_INTERVAL
+        super().__init__(self.timing_selector)
+        #: The async generator hooks that ``run_forever`` installs, made once.
+        self.asyncgen_hooks = (
+            self._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+            self._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+        )
+        #: Whether the next ``call_soon`` hands its callback over rather than queue it.
+        self.taking = False
+        #: The callback handed over.
+        self.taken: _Callback | None = None
+        # What call_soon returns for the callback it hands over: the task
+        # that asked ignores it.
+        self._handed_over = asyncio.Handle(_nothing, (), self, None)
+        self._handed_over.cancel()
+
+    def call_soon(
+        self,
+        callback: cabc.Callable[[t.Unpack[Ts]], object],
+        *args: *Ts,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.Handle:
+        """Queue ``callback`` as the base class does, without its two inner calls.
+
+        Or, when :attr:`taking` is set, hand it over in :attr:`taken`
+        instead: :func:`_drive` sets it while it makes a task, and runs the
+        task's first step itself.
+        """
+        if self._debug or self._closed:  # type: ignore[attr-defined]
+            return super().call_soon(callback, *args, context=context)
+        if self.taking:
+            self.taking = False
+            self.taken = (callback, args, context)
+            return self._handed_over
+        handle = asyncio.Handle(callback, args, self, context)
+        self._ready.append(handle)  # type: ignore[attr-defined]
+        return handle
+
+    def step(self, ready: collections.deque[asyncio.Handle], started: float) -> float:
+        """Run one iteration; return the seconds it waited in ``select``.
+
+        When callbacks are ready and the selector was polled less than
+        :data:`_POLL_INTERVAL` ago, the ready callbacks run without a
+        ``select`` call or a look at the timers, which cost as much as the
+        rest; otherwise (and always in debug mode) the loop's own
+        ``_run_once`` polls I/O, moves due timers and runs what is ready.
+        """
+        if ready and started - self.polled < _POLL_INTERVAL and not self._debug:  # type: ignore[attr-defined]
+            for _ in range(len(ready)):
+                handle = ready.popleft()
+                if not handle._cancelled:
+                    handle._run()
+            return 0.0
+        self._run_once()  # type: ignore[attr-defined]
+        self.polled = started
+        return self.timing_selector.waited
 
 
 def _drive(
-    loop: asyncio.BaseEventLoop,
+    loop: _PooledLoop,
     coroutine: cabc.Coroutine[t.Any, t.Any, R],
     slow_seconds: float | None,
 ) -> R:
     """Run ``coroutine`` as a task on ``loop`` until it is done, in the calling thread.
 
     What :meth:`~asyncio.loop.run_until_complete` does, without its stop
-    callback and the loop iteration that runs it: that halves what a call
-    costs. It uses what ``run_forever`` uses (``_run_once``, the running-loop
-    marker, the async generator hooks), the same on Python 3.11 to 3.13, on
-    loops this module made. Each iteration's time spent running callbacks,
-    not waiting in ``select``, is checked against ``slow_seconds``.
+    callback and the loop iteration that runs it. It uses what
+    ``run_forever`` uses (``_run_once``, ``_ready``, the running-loop marker,
+    the async generator hooks), the same on Python 3.11 to 3.13, on loops
+    this module made.
+
+    The task's first step runs at once: a task schedules it with
+    ``call_soon`` when it is made, and the loop hands it back here instead
+    of queueing it, so it runs as Python 3.12's eager tasks run it, and a
+    coroutine that completes without waiting costs one task and its step
+    (not in debug mode, nor with a task factory: then the task is made and
+    queued as :meth:`~asyncio.loop.create_task` does).
+
+    Until it is done the loop steps (:meth:`_PooledLoop.step`). Then, if
+    other callbacks are ready or the selector was last polled over
+    :data:`_POLL_INTERVAL` ago, one more step runs without waiting: what
+    earlier calls left on the loop (a task they started, its I/O, a due
+    timer) goes on at least every millisecond of calls. The time each step
+    spends running code, not waiting in ``select``, is checked against
+    ``slow_seconds``.
     """
-    # The task runs in a copy of this thread's context: Flask's context-locals.
-    task = loop.create_task(coroutine)
-    selector = t.cast("_TimingSelector", loop._selector)  # type: ignore[attr-defined]
+    first: _Callback | None = None
+    if loop._task_factory is not None:  # type: ignore[attr-defined]
+        task: asyncio.Future[R] = loop.create_task(coroutine)
+    else:
+        loop.taking = True
+        try:
+            # The task runs in a copy of this thread's context: Flask's context-locals.
+            task = asyncio.Task(coroutine, loop=loop)
+        finally:
+            loop.taking = False
+        first, loop.taken = loop.taken, None
+    ready: collections.deque[asyncio.Handle] = loop._ready  # type: ignore[attr-defined]
     hooks = sys.get_asyncgen_hooks()
     # What run_forever sets: is_running() and debug mode's thread checks read it.
     loop._thread_id = threading.get_ident()  # type: ignore[attr-defined]
-    sys.set_asyncgen_hooks(
-        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
-        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
-    )
+    sys.set_asyncgen_hooks(*loop.asyncgen_hooks)
     events._set_running_loop(loop)
     try:
+        started = time.perf_counter()
+        if first is not None:
+            callback, args, context = first
+            if context is None:
+                callback(*args)
+            else:
+                context.run(callback, *args)
+            if slow_seconds is not None and time.perf_counter() - started > slow_seconds:
+                _check(coroutine, started, 0.0, slow_seconds)
         while not task.done():
             started = time.perf_counter()
-            loop._run_once()  # type: ignore[attr-defined]
-            if slow_seconds is not None:
-                busy = time.perf_counter() - started - selector.waited
-                if busy > slow_seconds:
-                    name = getattr(coroutine, "__qualname__", type(coroutine).__name__)
-                    log.warning(
-                        "coroutine %s held the event loop for %.3f s without awaiting (limit %s s)",
-                        name,
-                        busy,
-                        slow_seconds,
-                    )
+            waited = loop.step(ready, started)
+            _check(coroutine, started, waited, slow_seconds)
+        if ready or started - loop.polled >= _POLL_INTERVAL:
+            if not ready:
+                loop.call_soon(_nothing)  # poll, never wait
+            started = time.perf_counter()
+            waited = loop.step(ready, started)
+            _check(coroutine, started, waited, slow_seconds)
     finally:
         events._set_running_loop(None)
         sys.set_asyncgen_hooks(*hooks)
         loop._thread_id = None  # type: ignore[attr-defined]
     return task.result()
+
+
+def _check(coroutine: object, started: float, waited: float, slow_seconds: float | None) -> None:
+    """Log a step that ran code for longer than ``slow_seconds``."""
+    if slow_seconds is not None:
+        busy = time.perf_counter() - started - waited
+        if busy > slow_seconds:
+            _log_slow(coroutine, busy, slow_seconds)
+
+
+def _log_slow(coroutine: object, busy: float, slow_seconds: float) -> None:
+    name = getattr(coroutine, "__qualname__", type(coroutine).__name__)
+    log.warning(
+        "coroutine %s held the event loop for %.3f s without awaiting (limit %s s)",
+        name,
+        busy,
+        slow_seconds,
+    )
 
 
 def async_to_sync(
@@ -239,12 +357,14 @@ def async_to_sync(
     already runs in the calling thread, it is Flask's own per-call
     :meth:`flask.Flask.async_to_sync`.
     """
+    try:
+        return app.extensions[_RUNNERS][func]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
     runners: dict[object, cabc.Callable[..., t.Any]] = app.extensions.setdefault(_RUNNERS, {})
-    runner = runners.get(func)
-    if runner is None:
-        if len(runners) >= _MAX_RUNNERS:  # callables made per call would grow it
-            runners.clear()
-        runner = runners[func] = _runner(app, func)
+    if len(runners) >= _MAX_RUNNERS:  # callables made per call would grow it
+        runners.clear()
+    runner = runners[func] = _runner(app, func)
     return runner
 
 
@@ -256,12 +376,18 @@ def _runner(
     config = app.config
 
     def run(*args: t.Any, **kwargs: t.Any) -> R:
-        long_lived = config.get(LOOPS_KEY, DEFAULT_CONFIG[LOOPS_KEY])
-        if not long_lived or asyncio._get_running_loop() is not None:
+        if not config.get(LOOPS_KEY, True) or asyncio._get_running_loop() is not None:
             per_call: cabc.Callable[..., R] = Flask.async_to_sync(app, func)
             return per_call(*args, **kwargs)
-        slow_seconds = config.get(SLOW_KEY, DEFAULT_CONFIG[SLOW_KEY])
-        return run_on_pooled_loop(func, args, kwargs, slow_seconds)
+        idle = _pool.idle
+        try:
+            loop = idle.pop()  # the most recently used: its clients are warm
+        except IndexError:
+            loop = _pool.new()
+        try:
+            return _drive(loop, func(*args, **kwargs), config.get(SLOW_KEY, DEFAULT_SLOW))
+        finally:
+            idle.append(loop)
 
     return run
 

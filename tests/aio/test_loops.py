@@ -138,6 +138,89 @@ def test_context_locals_are_visible_in_views_handlers_and_loaders() -> None:
     assert missing.json == {"path": "/nowhere", "marker": "set before the request"}
 
 
+@pytest.mark.parametrize(
+    "waits",
+    [
+        # A coroutine that never waits completes in the step taken when its task is made.
+        pytest.param(False, id="never-waits"),
+        pytest.param(True, id="waits-on-the-loop"),
+    ],
+)
+def test_task_apis_work_inside_a_view(waits: bool) -> None:
+    app = ResponsiveFlask(__name__)
+
+    async def child() -> str:
+        if waits:
+            await asyncio.sleep(0.01)
+        task = asyncio.current_task()
+        return task.get_name() if task is not None else "no task"
+
+    @app.get("/task")
+    async def task_view() -> dict[str, t.Any]:
+        task = asyncio.current_task()
+        assert task is not None
+        async with asyncio.timeout(5):
+            async with asyncio.TaskGroup() as group:
+                named = group.create_task(child(), name="the child")
+        timed_out = False
+        try:
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(5)
+        except TimeoutError:
+            timed_out = True
+        return {
+            "same_loop": task.get_loop() is asyncio.get_running_loop(),
+            "running": asyncio.get_running_loop().is_running(),
+            "child": named.result(),
+            "timed_out": timed_out,
+            "cancelling": task.cancelling(),
+        }
+
+    client = app.test_client()
+
+    for _ in range(2):  # on a new loop, then on the same loop again
+        assert client.get("/task").json == {
+            "same_loop": True,
+            "running": True,
+            "child": "the child",
+            "timed_out": True,
+            "cancelling": 0,
+        }
+
+
+def test_tasks_a_view_leaves_running_go_on_during_later_calls() -> None:
+    app = ResponsiveFlask(__name__)
+    done: list[str] = []
+
+    async def later(label: str) -> None:
+        await asyncio.sleep(0.01)  # a timer, due while no call runs
+        done.append(label)
+
+    @app.get("/spawn")
+    async def spawn() -> dict[str, bool]:
+        background = asyncio.create_task(later("spawned"))
+        _LEFT_RUNNING.add(background)
+        background.add_done_callback(_LEFT_RUNNING.discard)
+        return {"spawned": True}
+
+    @app.get("/quick")
+    async def quick() -> dict[str, bool]:
+        return {"quick": True}  # never waits: completes in its first step
+
+    client = app.test_client()
+    assert client.get("/spawn").status_code == 200
+    time.sleep(0.05)
+    # Later calls that never wait still give the loop's other work a turn.
+    for _ in range(3):
+        assert client.get("/quick").status_code == 200
+
+    assert done == ["spawned"]
+
+
+# Tasks a view started, held until they finish (a loop keeps only weak references).
+_LEFT_RUNNING: set[asyncio.Task[None]] = set()
+
+
 def test_an_exception_in_a_coroutine_reaches_flasks_error_handling() -> None:
     app = ResponsiveFlask(__name__)
 
@@ -164,13 +247,24 @@ def test_an_exception_in_a_coroutine_reaches_flasks_error_handling() -> None:
     }
 
 
-def test_a_coroutine_that_blocks_the_loop_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(
+    "awaits_first",
+    [
+        # The first step runs as soon as the task is made, the later ones as the loop steps.
+        pytest.param(False, id="blocking-in-the-first-step"),
+        pytest.param(True, id="blocking-after-an-await"),
+    ],
+)
+def test_a_coroutine_that_blocks_the_loop_is_logged(
+    caplog: pytest.LogCaptureFixture, awaits_first: bool
+) -> None:
     app = ResponsiveFlask(__name__)
     app.config["API_SLOW_COROUTINE_SECONDS"] = 0.05
 
     @app.get("/blocking")
     async def blocking_view() -> dict[str, bool]:
-        await asyncio.sleep(0)
+        if awaits_first:
+            await asyncio.sleep(0)
         time.sleep(0.1)  # a blocking call where an await belongs
         return {"done": True}
 
@@ -347,10 +441,16 @@ def test_shutdown_leaves_no_pending_task_and_no_open_connection(
             background.append(asyncio.create_task(asyncio.sleep(3600)))
             return {{"spawned": True}}
 
+        @app.get("/executor")
+        async def executor() -> dict[str, int]:
+            # The loop's default executor, shut down with the loop at exit.
+            return {{"one": await asyncio.get_running_loop().run_in_executor(None, int, "1")}}
+
         client = app.test_client()
         for _ in range(3):
             assert client.get("/remember").status_code == 200
         assert client.get("/spawn").status_code == 200
+        assert client.get("/executor").json == {{"one": 1}}
         print("served")
         """
     )
