@@ -9,6 +9,7 @@ from mohawk.exc import HawkFail
 from mohawk.util import parse_authorization_header
 from werkzeug.exceptions import BadRequest
 
+from flask_api_utils.hawk import _protocol
 from flask_api_utils.hawk._protocol import parse_header
 
 REQUEST_KEYS = ["id", "ts", "nonce", "hash", "ext", "mac", "app", "dlg"]
@@ -81,3 +82,33 @@ def test_parser_agrees_with_mohawk(header: str) -> None:
 )
 def test_well_formed_headers_parse_to_mohawks_attributes(header: str) -> None:
     assert _ours(header) == _mohawk(header)
+
+
+def _fully(text: str) -> dict[str, str] | None:
+    try:
+        return _protocol._parse_attributes_fully(text)
+    except BadRequest:
+        return None
+
+
+def _quickly(text: str) -> dict[str, str] | None:
+    try:
+        return _protocol._parse_attributes(text)
+    except BadRequest:
+        return None
+
+
+@given(headers())
+@example('id="a", ts="1", nonce="n", mac="m", ts="2"')
+@example('id="a", ts="')
+@example('id="a", ts="1""')
+@example('id="a", ts="1", x="y"')
+@example('id="a\\b", ts="1"')
+@example('id="a", ts="1"\n')
+@example('id="é", ts="1"')
+def test_split_on_quotes_parses_as_the_full_parser(header: str) -> None:
+    # The parser splits the form clients write on its quotes and leaves
+    # everything else to the full pattern: both must agree on every text.
+    text = header.removeprefix("Hawk ")
+
+    assert _quickly(text) == _fully(text)
