@@ -17,6 +17,10 @@ every request carries a fresh nonce (headers are signed before timing
 starts, by the package's own test signer), so each protected request pays for
 a real ``remember`` and is never refused as a replay.
 
+Then, for information, it counts the Python bytecodes each kind of request
+runs (``sys.settrace`` with opcode events): a figure no other work on the
+machine can move, which says how much of Hawk's cost is interpreted code.
+
 Last, it measures a protected request with the memory store already holding
 10 nonces and 1,000,000 nonces: the store's cost per request must not grow
 with its size.
@@ -29,7 +33,9 @@ from __future__ import annotations
 
 import io
 import statistics
+import sys
 import time
+import types
 import typing as t
 
 from flask import Flask
@@ -120,6 +126,29 @@ def _requests(app: Flask, environs: list[_Environ]) -> float:
     return (time.thread_time() - start) / len(environs)
 
 
+def _bytecodes(app: Flask, environs: list[_Environ]) -> float:
+    """Python bytecodes run per request by the app's WSGI callable."""
+    environs = _fresh(environs)
+    wsgi = app.wsgi_app
+    executed = 0
+
+    def trace(frame: types.FrameType, event: str, arg: object) -> t.Any:
+        nonlocal executed
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            executed += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        for environ in environs:
+            for _ in wsgi(environ, _start_response):
+                pass
+    finally:
+        sys.settrace(None)
+    return executed / len(environs)
+
+
 def _protected(app: Flask, path: str, count: int) -> float:
     # Fresh nonces every time; signing is done before the timing starts.
     return _requests(app, [_environ(path, header) for header in _headers(path, count)])
@@ -183,6 +212,18 @@ def main() -> None:
     print(f"signed / unprotected:           {median['signed ratio']:.2f}  (target <= 1.5)")
     print("for information:")
     print(f"  Hawk-protected async view (asgiref loop per request) {median['async'] * us:7.1f}")
+    signed_environs = [_environ("/protected", header) for header in _headers("/protected", 20)]
+    counted = {
+        "open": _bytecodes(app, open_environs[:20]),
+        "protected": _bytecodes(
+            app, [_environ("/protected", h) for h in _headers("/protected", 20)]
+        ),
+        "signed": _bytecodes(signing_app, signed_environs),
+    }
+    print("Python bytecodes per request (sys.settrace opcode events):")
+    print(f"  unprotected      {counted['open']:7.0f}")
+    for name in ("protected", "signed"):
+        print(f"  {name:16s} {counted[name]:7.0f}  ({counted[name] / counted['open']:.2f}x)")
     few, many = _store_scaling(ROUNDS // 2)
     print("memory nonce store, cost of a protected request by nonces already held:")
     print(f"  10 held          {few * us:7.1f}")

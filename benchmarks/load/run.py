@@ -6,8 +6,9 @@ its own PID and stopped by that PID at the end (also on failure):
 - a redis-server on a free port (no persistence), for the async Redis store
   and the example's nonces;
 - one gunicorn per app, ``--workers 2`` (sync workers), on a free port each:
-  the five apps of :mod:`benchmarks.load.apps` and the example
-  (``examples/notes``, its demo data seeded into a temporary instance folder);
+  the seven apps of :mod:`benchmarks.load.apps` (five GETs, two POSTs of a
+  small JSON body) and the example (``examples/notes``, its demo data seeded
+  into a temporary instance folder);
 
 then runs wrk (``-t1 -c8``, ``LOAD_SECONDS`` seconds, 5 by default) against
 each row in turn, for ``LOAD_ROUNDS`` rounds (3 by default), so that other
@@ -39,7 +40,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.load.apps import CLIENT_ID, KEY
+from benchmarks.load.apps import CLIENT_ID, KEY, NOTE_BODY
 
 from flask_api_utils.hawk import HawkCredentials
 from flask_api_utils.testing import hawk_authorization
@@ -57,22 +58,27 @@ _START_TIMEOUT = 60.0
 _STOP_TIMEOUT = 10.0
 _WRK_LUA = pathlib.Path(__file__).with_name("wrk.lua")
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
-#: The rows whose ratios the README states targets for: (numerator, denominator, target).
-TARGETS = [
+#: The ratios printed under the table: (numerator, denominator, target or None).
+TARGETS: list[tuple[str, str, str | None]] = [
     ("ResponsiveFlask JSON", "plain Flask", ">= 0.95"),
     ("Hawk, sync", "ResponsiveFlask JSON", ">= 0.75"),
     ("ResponsiveFlask JSON", "Flask-RESTful", "> 1"),
+    ("POST, typed body (ResponsiveFlask)", "POST, get_json + dataclass by hand (Flask)", None),
 ]
 
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One line of the table: an app, a path, and who signs the requests (if anyone)."""
+    """One line of the table: an app, a path, who signs the requests (if anyone), a JSON body.
+
+    A row with a ``json_body`` POSTs it as ``application/json``; every other row GETs.
+    """
 
     label: str
     server: str
     path: str = "/"
     credentials: HawkCredentials | None = None
+    json_body: str | None = None
 
 
 @dataclasses.dataclass
@@ -227,6 +233,8 @@ def _wrk(row: Row, base_url: str, work: pathlib.Path, seconds: int) -> Result:
         signed = work / "signed.txt"
         _signed_file(row, base_url, signed)
         command += ["--", str(signed), str(WRK_THREADS)]
+    elif row.json_body is not None:
+        command += ["--", "post", "application/json", row.json_body]
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -260,7 +268,8 @@ def _table(rows: list[Row], results: dict[Row, list[Result]]) -> list[str]:
     lines.append("")
     for numerator, denominator, target in TARGETS:
         ratio = rps[numerator] / rps[denominator]
-        lines.append(f"{numerator} / {denominator}: {ratio:.2f} (target {target})")
+        goal = "no target" if target is None else f"target {target}"
+        lines.append(f"{numerator} / {denominator}: {ratio:.2f} ({goal})")
     return lines
 
 
@@ -289,6 +298,8 @@ def main() -> None:
                 "benchmarks.load.apps:hawk_async_redis()",
                 {"LOAD_REDIS_URL": redis_url},
             ),
+            ("typed_post", "benchmarks.load.apps:typed_post()", {}),
+            ("plain_post", "benchmarks.load.apps:plain_post()", {}),
         ]:
             ports[name] = _free_port()
             stack.enter_context(
@@ -313,6 +324,8 @@ def main() -> None:
             Row("Flask-RESTful", "restful"),
             Row("Hawk, sync", "hawk_sync", credentials=client),
             Row("Hawk, async + AsyncRedisNonceStore", "hawk_async", credentials=client),
+            Row("POST, typed body (ResponsiveFlask)", "typed_post", json_body=NOTE_BODY),
+            Row("POST, get_json + dataclass by hand (Flask)", "plain_post", json_body=NOTE_BODY),
             Row("example: GET /hello", "example", path="/hello"),
             Row(
                 "example: GET /api/notes/1 (Hawk, signed response)",

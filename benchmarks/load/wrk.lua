@@ -1,7 +1,8 @@
 -- wrk script for `make load` (benchmarks/load/run.py).
 --
--- Without arguments every request is the same plain GET. With `-- FILE
--- THREADS`, FILE holds one pre-signed request a line ("TARGET<TAB>HAWK
+-- Without arguments every request is the same plain GET. With `-- post
+-- CONTENT-TYPE BODY`, every request is the same POST of BODY (wrk.format
+-- adds its Content-Length). With `-- FILE THREADS`, FILE holds one pre-signed request a line ("TARGET<TAB>HAWK
 -- HEADER"), each with its own nonce; thread N of THREADS sends lines N,
 -- N+THREADS, ... so no two threads send the same nonce. A thread that runs
 -- out starts again from its first line: those replays are refused (401) and
@@ -23,6 +24,10 @@ local next_index = 0
 function init(args)
     if args[1] == nil then
         prepared[1] = wrk.format("GET", wrk.path)
+        return
+    end
+    if args[1] == "post" then
+        prepared[1] = wrk.format("POST", wrk.path, { ["Content-Type"] = args[2] }, args[3])
         return
     end
     local threads = tonumber(args[2])

@@ -436,6 +436,28 @@ def test_current_hawk_auth_outside_an_authenticated_request_raises() -> None:
         current_hawk_auth()
 
 
+def test_current_hawk_auth_in_a_later_unprotected_request_of_one_app_context_raises(
+    hawk_app: Flask,
+) -> None:
+    # Requests made inside one app context share flask.g; the identity a
+    # protected request proved must not carry over to the next request.
+    @hawk_app.get("/whoami")
+    def whoami() -> str:
+        try:
+            return current_hawk_auth().client_id
+        except RuntimeError:
+            return "nobody"
+
+    client = hawk_app.test_client()
+    header = sign(ALICE, "GET", "/sync").request_header
+
+    with hawk_app.app_context():
+        assert client.get("/sync", headers={"Authorization": header}).status_code == 200
+        response = client.get("/whoami")
+
+    assert response.get_data(as_text=True) == "nobody"
+
+
 def test_current_hawk_auth_raises_when_hawk_is_disabled(hawk_app: Flask) -> None:
     hawk_app.config["HAWK_ENABLED"] = False
     hawk_app.testing = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections.abc as cabc
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from mohawk.exc import HawkFail
 from mohawk.util import parse_authorization_header
 from werkzeug.exceptions import BadRequest
 
+from flask_api_utils.hawk import _protocol
 from flask_api_utils.hawk._protocol import parse_header
 
 REQUEST_KEYS = ["id", "ts", "nonce", "hash", "ext", "mac", "app", "dlg"]
@@ -41,11 +44,16 @@ def _mohawk(header: str) -> dict[str, str] | None:
         return None
 
 
-def _ours(header: str) -> dict[str, str] | None:
+def _attributes(parse: cabc.Callable[[str], dict[str, str]], text: str) -> dict[str, str] | None:
+    """What ``parse`` makes of ``text``, or ``None`` if it refuses it with 400."""
     try:
-        return parse_header(header, "http://localhost/").attributes
+        return parse(text)
     except BadRequest:
         return None
+
+
+def _ours(header: str) -> dict[str, str] | None:
+    return _attributes(lambda text: parse_header(text, "http://localhost/").attributes, header)
 
 
 @given(headers())
@@ -81,3 +89,21 @@ def test_parser_agrees_with_mohawk(header: str) -> None:
 )
 def test_well_formed_headers_parse_to_mohawks_attributes(header: str) -> None:
     assert _ours(header) == _mohawk(header)
+
+
+@given(headers())
+@example('id="a", ts="1", nonce="n", mac="m", ts="2"')
+@example('id="a", ts="')
+@example('id="a", ts="1""')
+@example('id="a", ts="1", x="y"')
+@example('id="a\\b", ts="1"')
+@example('id="a", ts="1"\n')
+@example('id="é", ts="1"')
+def test_split_on_quotes_parses_as_the_full_parser(header: str) -> None:
+    # The parser splits the form clients write on its quotes and leaves
+    # everything else to the full pattern: both must agree on every text.
+    text = header.removeprefix("Hawk ")
+
+    assert _attributes(_protocol._parse_attributes, text) == _attributes(
+        _protocol._parse_attributes_fully, text
+    )

@@ -198,3 +198,23 @@ def test_response_without_content_type_is_signed(signing_app: Flask) -> None:
     sender.accept_response(
         response.headers["Server-Authorization"], content=response.get_data(), content_type=""
     )
+
+
+def test_unprotected_request_in_a_shared_app_context_is_not_signed(signing_app: Flask) -> None:
+    # Requests made inside one app context share flask.g: what Hawk knows of
+    # a request must not outlive it and sign the next one's response.
+    @signing_app.get("/open")
+    def open_view() -> str:
+        return "open"
+
+    client = signing_app.test_client()
+    sender = sign(ALICE, "GET", "/sync")
+
+    with signing_app.app_context():
+        protected = client.get("/sync", headers={"Authorization": sender.request_header})
+        unprotected = client.get("/open")
+
+    assert "Server-Authorization" in protected.headers
+    assert unprotected.status_code == 200
+    assert "Server-Authorization" not in unprotected.headers
+    assert "Access-Control-Expose-Headers" not in unprotected.headers

@@ -27,7 +27,7 @@ import logging
 import time
 import typing as t
 
-from flask import current_app, g, request
+from flask import current_app, has_request_context, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
 from werkzeug.http import parse_set_header
 
@@ -63,6 +63,11 @@ _ALGORITHMS = frozenset({"sha256", "sha1"})
 _STATE = "_flask_api_utils_hawk"
 _EXPOSED_HEADERS = "WWW-Authenticate, Server-Authorization"
 
+# The objects behind Flask's proxies, bound once: every access through a
+# proxy resolves it again, and costs as much as a whole step of the flow.
+_current_app = t.cast("LocalProxy[Flask]", current_app)._get_current_object
+_current_request = t.cast("LocalProxy[Request]", request)._get_current_object
+
 _DEFAULT_CONFIG: dict[str, object] = {
     "HAWK_ENABLED": True,
     "HAWK_SIGN_RESPONSE": False,
@@ -92,32 +97,68 @@ class HawkAuth:
 
 @dataclasses.dataclass(slots=True)
 class _RequestState:
-    """What the extension knows about the current request, kept on ``flask.g``."""
+    """What the extension knows about the current request, kept on the request.
+
+    Not on ``flask.g``: requests made inside one app context (a test client
+    under ``app.app_context()``) share ``g``, and a later, unprotected request
+    would find the earlier one's identity and sign its response with it.
+    """
 
     request: Request
     config: Config
+    #: What the request proved itself with, once accepted; the
+    #: :class:`HawkAuth` is built from it when a view first asks.
+    accepted: _protocol.HeaderAttempt | _protocol.BewitAttempt | None = None
     auth: HawkAuth | None = None
     #: The request's verification, kept to sign the response with.
     verified: _protocol.Verified | None = None
 
+    def hawk_auth(self) -> HawkAuth | None:
+        """Return who the request was authenticated as, if anyone."""
+        if self.auth is None and self.accepted is not None:
+            self.auth = _hawk_auth(self.accepted)
+        return self.auth
+
     def finish_response(self, response: Response) -> Response:
         """Expose Hawk's headers to scripts, and sign the response if configured."""
         headers = response.headers
-        # getlist: Headers.get raises and catches an exception for a missing name.
+        # getlist: Headers.get raises and catches an exception for a missing
+        # name. set and add: headers[name] = value costs half as much again.
         exposed = headers.getlist("Access-Control-Expose-Headers")
         if not exposed:
-            headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
+            headers.add("Access-Control-Expose-Headers", _EXPOSED_HEADERS)
         else:
             merged = parse_set_header(", ".join(exposed))
             merged.update(("WWW-Authenticate", "Server-Authorization"))
-            headers["Access-Control-Expose-Headers"] = merged.to_header()
+            headers.set("Access-Control-Expose-Headers", merged.to_header())
         if self.verified is not None:
-            headers["Server-Authorization"] = _protocol.sign_response(
-                self.verified,
-                _sent_body(self.request, response),
-                headers.get("Content-Type", ""),
+            headers.set(
+                "Server-Authorization",
+                _protocol.sign_response(
+                    self.verified,
+                    _sent_body(self.request, response),
+                    headers.get("Content-Type", ""),
+                ),
             )
         return response
+
+
+def _hawk_auth(attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt) -> HawkAuth:
+    if isinstance(attempt, _protocol.BewitAttempt):
+        return HawkAuth(client_id=attempt.client_id, ext=attempt.ext or None, via="bewit")
+    attributes = attempt.attributes
+    return HawkAuth(
+        client_id=attempt.client_id,
+        ext=attributes.get("ext"),
+        app=attributes.get("app"),
+        dlg=attributes.get("dlg"),
+        via="header",
+    )
+
+
+def _request_state() -> _RequestState | None:
+    state: _RequestState | None = getattr(_current_request(), _STATE, None)
+    return state
 
 
 def current_hawk_auth() -> HawkAuth:
@@ -129,11 +170,12 @@ def current_hawk_auth() -> HawkAuth:
     :raises RuntimeError: Outside such a request, including when
         ``HAWK_ENABLED`` is false (nobody was authenticated).
     """
-    state: _RequestState | None = g.get(_STATE)
-    if state is None or state.auth is None:
+    state = _request_state() if has_request_context() else None
+    auth = None if state is None else state.hawk_auth()
+    if auth is None:
         msg = "current_hawk_auth() needs a request that @hawk.auth_required authenticated"
         raise RuntimeError(msg)
-    return state.auth
+    return auth
 
 
 def make_bewit_url(
@@ -407,17 +449,18 @@ class Hawk:
         attempt = self._find_credentials(state, allow_bewit)
         if attempt is None:
             return
-        result = self._load_key_sync(attempt.client_id)
-        credentials = self._credentials(attempt.client_id, result, state.config["HAWK_ALGORITHM"])
+        client_id = attempt.client_id
+        result = self._load_key_sync(client_id)
+        credentials = self._credentials(client_id, result, state.config["HAWK_ALGORITHM"])
         verified = self._verify(state, attempt, credentials)
         if verified is not None:
             key, ttl = _nonce_key(verified.attempt, state.config)
             try:
                 fresh = self._remember_sync(key, ttl)
             except NonceStoreUnavailable:
-                raise self._store_unavailable(attempt.client_id) from None
+                raise self._store_unavailable(client_id) from None
             if not fresh:
-                raise _replayed(attempt.client_id)
+                raise _replayed(client_id)
         self._accept(state, attempt, verified)
 
     async def _authenticate_async(self, allow_bewit: bool) -> None:
@@ -427,37 +470,36 @@ class Hawk:
         attempt = self._find_credentials(state, allow_bewit)
         if attempt is None:
             return
-        result = await self._load_key_async(attempt.client_id)
-        credentials = self._credentials(attempt.client_id, result, state.config["HAWK_ALGORITHM"])
+        client_id = attempt.client_id
+        result = await self._load_key_async(client_id)
+        credentials = self._credentials(client_id, result, state.config["HAWK_ALGORITHM"])
         verified = self._verify(state, attempt, credentials)
         if verified is not None:
             key, ttl = _nonce_key(verified.attempt, state.config)
             try:
                 fresh = await self._remember_async(key, ttl)
             except NonceStoreUnavailable:
-                raise self._store_unavailable(attempt.client_id) from None
+                raise self._store_unavailable(client_id) from None
             if not fresh:
-                raise _replayed(attempt.client_id)
+                raise _replayed(client_id)
         self._accept(state, attempt, verified)
 
     # The steps, in the order the flow takes them.
 
     def _begin(self) -> _RequestState | None:
         """Return the request's state, or ``None`` if it passes unauthenticated."""
-        # The proxies are resolved once: each access through one costs as
-        # much as a whole step of the flow.
-        app = t.cast("LocalProxy[Flask]", current_app)._get_current_object()
+        app = _current_app()
         if app.extensions.get("hawk") is not self:
             msg = "This Hawk extension is not set up on the app: did you forget to call init_app?"
             raise RuntimeError(msg)
         config = app.config
-        current_request = t.cast("LocalProxy[Request]", request)._get_current_object()
+        current_request = _current_request()
         # A CORS preflight never carries credentials: refusing it would stop
         # the browser before it sends the authenticated request itself.
         if current_request.method == "OPTIONS" or not config["HAWK_ENABLED"]:
             return None
         state = _RequestState(request=current_request, config=config)
-        setattr(g, _STATE, state)
+        setattr(current_request, _STATE, state)
         return state
 
     def _find_credentials(
@@ -611,23 +653,15 @@ class Hawk:
         attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt,
         verified: _protocol.Verified | None,
     ) -> None:
-        if isinstance(attempt, _protocol.BewitAttempt):
-            state.auth = HawkAuth(client_id=attempt.client_id, ext=attempt.ext or None, via="bewit")
-            return
-        attributes = attempt.attributes
-        state.auth = HawkAuth(
-            client_id=attempt.client_id,
-            ext=attributes.get("ext"),
-            app=attributes.get("app"),
-            dlg=attributes.get("dlg"),
-            via="header",
-        )
-        if state.config["HAWK_SIGN_RESPONSE"]:
+        state.accepted = attempt
+        if verified is not None and state.config["HAWK_SIGN_RESPONSE"]:
             state.verified = verified
 
 
 def _finish_response(response: Response) -> Response:
-    state: _RequestState | None = g.get(_STATE)
+    # Every response of the app passes here: one attribute lookup for those
+    # of unprotected views.
+    state: _RequestState | None = getattr(_current_request(), _STATE, None)
     if state is None:
         return response
     return state.finish_response(response)

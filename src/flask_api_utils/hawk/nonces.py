@@ -137,10 +137,13 @@ class MemoryNonceStore:
         :raises NonceStoreUnavailable: the key is new and the store is full.
         :raises ValueError: ``ttl`` is not a positive, finite number.
         """
-        lifetime = _checked_ttl(ttl)
+        # _checked_ttl's test, inline: this runs on every request.
+        if not 0 < ttl < math.inf:
+            _checked_ttl(ttl)
         with self._lock:
             now = time.monotonic()
-            self._forget_expired(now, _SWEEP_BATCH)
+            if self._queue and self._queue[0][0] <= now:
+                self._forget_expired(now, _SWEEP_BATCH)
             expiry = self._expiries.get(key)
             if expiry is not None and expiry > now:
                 return False
@@ -152,7 +155,7 @@ class MemoryNonceStore:
                 if len(self._expiries) >= self.max_entries:
                     msg = f"MemoryNonceStore is full: {self.max_entries} unexpired nonces held"
                     raise NonceStoreUnavailable(msg)
-            expiry = now + lifetime
+            expiry = now + ttl
             self._expiries[key] = expiry
             self._queue.append((expiry, key))
             return True
