@@ -23,8 +23,8 @@ from .problems import Problem
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
-    from flask import Flask
 
+    from .responsive import ResponsiveFlask
     from .typing import APIRouteCallable, Formatter
 
 __all__ = ["VIEW_FORMATTERS", "Negotiation", "ViewFormats", "negotiated_first", "produces"]
@@ -142,7 +142,7 @@ class Negotiation:
 
     __slots__ = ("_app", "_built", "_formats")
 
-    def __init__(self, app: Flask, formats: ViewFormats | None) -> None:
+    def __init__(self, app: ResponsiveFlask, formats: ViewFormats | None) -> None:
         self._app = app
         self._formats = formats
         # The app's registry and its version, and the view's registry built from them.
@@ -150,7 +150,7 @@ class Negotiation:
 
     def registry(self) -> FormatterRegistry:
         """Return the formatters the view offers now."""
-        app_formatters = t.cast(FormatterRegistry, self._app.response_formatters)  # type: ignore[attr-defined]
+        app_formatters = self._app.response_formatters
         formats = self._formats
         if formats is None:
             return app_formatters
@@ -167,7 +167,8 @@ class Negotiation:
         With :class:`~flask_api_utils.ProblemDetails`, the ``406`` is raised as
         a :class:`~flask_api_utils.Problem` instead.
         """
-        registry = self.registry()
+        formats = self._formats
+        registry = self._app.response_formatters if formats is None else self.registry()
         if registry.choose(environ.get("HTTP_ACCEPT")) is None:
             if "problem_details" in self._app.extensions:
                 offered = ", ".join(registry.offered)
@@ -176,8 +177,8 @@ class Negotiation:
                     status=406,
                     mimetypes=list(registry.offered),
                 )
-            return self._app._not_acceptable(registry)  # type: ignore[attr-defined]
-        if self._formats is not None:
+            return self._app._not_acceptable(registry)
+        if formats is not None:
             environ[VIEW_FORMATTERS] = registry
         return None
 

@@ -34,14 +34,16 @@ from ._produces import (
     negotiated_first,
     returns_data,
 )
-from .parsers import JSONParser, ParserRegistry, XMLParser
+from .parsers import JSONParser, XMLParser
 from .problems import ValidationFailed
 
 if t.TYPE_CHECKING:
-    from flask import Flask
     from flask.wrappers import Request
     from pydantic import TypeAdapter
     from pydantic_core import ErrorDetails
+
+    from .responsive import ResponsiveFlask
+    from .typing import Parser
 
 __all__ = ["Body", "Query", "plan_view"]
 
@@ -310,6 +312,7 @@ class _Reader:
 
     __slots__ = (
         "_app",
+        "_fast_parser",
         "_invalid",
         "_json_depth",
         "_validate_json",
@@ -322,7 +325,9 @@ class _Reader:
     source: t.ClassVar[str]
     _validate_json: cabc.Callable[[bytes], t.Any]
 
-    def __init__(self, app: Flask, name: str, tp: object, list_fields: frozenset[str]) -> None:
+    def __init__(
+        self, app: ResponsiveFlask, name: str, tp: object, list_fields: frozenset[str]
+    ) -> None:
         self._app = app
         self.name = name
         self.tp = tp
@@ -331,8 +336,11 @@ class _Reader:
         # Set by _settle, on the first request.
         self._validate_python: cabc.Callable[[object], t.Any] | None = None
         self._json_depth = math.inf
+        # The JSON parser found to need no depth check before validate_json.
+        self._fast_parser: JSONParser | None = None
 
     def read(self, current: Request) -> t.Any:
+        """Return the parameter's value, validated, from the current request."""
         raise NotImplementedError
 
     def _settle(self) -> cabc.Callable[[object], t.Any]:
@@ -366,9 +374,12 @@ class _BodyReader(_Reader):
 
     def read(self, current: Request) -> t.Any:
         validate = self._validate_python or self._settle()
-        registry = t.cast(ParserRegistry, self._app.request_parsers)  # type: ignore[attr-defined]
+        registry = self._app.request_parsers
         parser = registry.parser_for_header(current.environ.get("CONTENT_TYPE"), current.method)
-        if type(parser) is JSONParser and self._json_depth <= parser.max_depth:
+        fast = self._fast_parser
+        if parser is not fast:
+            fast = self._fast_json(parser)
+        if fast is not None:
             # One pass: pydantic parses and validates the bytes (cached for
             # Hawk's payload hash) itself. No body that fits nests deeper than
             # the parser's limit, so only a body that fails is measured.
@@ -376,7 +387,7 @@ class _BodyReader(_Reader):
             try:
                 return self._validate_json(data)
             except self._invalid as e:
-                raise self._refused_json(parser, data, self._errors(e)) from None
+                raise self._refused_json(fast, data, self._errors(e)) from None
         value = read_body(registry)
         if isinstance(parser, XMLParser):
             value = _reshape_xml(value, self.tp)
@@ -386,6 +397,12 @@ class _BodyReader(_Reader):
             return validate(value)
         except self._invalid as e:
             raise _failed(self.source, self._errors(e)) from None
+
+    def _fast_json(self, parser: Parser) -> JSONParser | None:
+        if type(parser) is JSONParser and self._json_depth <= parser.max_depth:
+            self._fast_parser = parser
+            return parser
+        return None
 
     def _refused_json(
         self, parser: JSONParser, data: bytes, errors: list[ErrorDetails]
@@ -432,7 +449,7 @@ def resolved_annotations(function: cabc.Callable[..., t.Any]) -> dict[str, objec
     return hints
 
 
-def _readers(app: Flask, view: cabc.Callable[..., t.Any]) -> list[_Reader]:
+def _readers(app: ResponsiveFlask, view: cabc.Callable[..., t.Any]) -> list[_Reader]:
     target = inspect.unwrap(view)
     hints = resolved_annotations(target)
     readers: list[_Reader] = []
@@ -490,7 +507,7 @@ def _with_input(
 
 
 def plan_view(
-    app: Flask, view: cabc.Callable[..., t.Any], formats: ViewFormats | None = None
+    app: ResponsiveFlask, view: cabc.Callable[..., t.Any], formats: ViewFormats | None = None
 ) -> cabc.Callable[..., t.Any]:
     """Return ``view`` negotiated first and reading its typed parameters.
 
