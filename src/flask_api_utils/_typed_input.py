@@ -473,27 +473,12 @@ def _readers(app: ResponsiveFlask, view: cabc.Callable[..., t.Any]) -> list[_Rea
 def _with_input(
     view: cabc.Callable[..., t.Any], readers: list[_Reader], negotiation: Negotiation | None
 ) -> cabc.Callable[..., t.Any]:
-    # One wrapper negotiates and reads, so that a typed request pays for one call.
+    # One wrapper negotiates and reads, instead of one wrapper for each.
     reads = tuple((reader.name, reader.read) for reader in readers)
     refusal = negotiation.refusal if negotiation is not None else None
 
-    if inspect.iscoroutinefunction(view):
-
-        @functools.wraps(view)
-        async def async_typed(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            current = request._get_current_object()  # type: ignore[attr-defined]
-            if refusal is not None:
-                refused = refusal(current.environ)
-                if refused is not None:
-                    return refused
-            for name, read in reads:
-                kwargs[name] = read(current)
-            return await view(*args, **kwargs)
-
-        return async_typed
-
-    @functools.wraps(view)
-    def typed(*args: t.Any, **kwargs: t.Any) -> t.Any:
+    def prepare(kwargs: dict[str, t.Any]) -> t.Any:
+        """Return the ``406`` to answer instead, or ``None`` with the parameters read."""
         current = request._get_current_object()  # type: ignore[attr-defined]
         if refusal is not None:
             refused = refusal(current.environ)
@@ -501,7 +486,21 @@ def _with_input(
                 return refused
         for name, read in reads:
             kwargs[name] = read(current)
-        return view(*args, **kwargs)
+        return None
+
+    if inspect.iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_typed(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            refused = prepare(kwargs)
+            return refused if refused is not None else await view(*args, **kwargs)
+
+        return async_typed
+
+    @functools.wraps(view)
+    def typed(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        refused = prepare(kwargs)
+        return refused if refused is not None else view(*args, **kwargs)
 
     return typed
 

@@ -14,7 +14,7 @@ import orjson
 import pytest
 import typing_extensions as te
 from flask.testing import FlaskClient
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from flask_api_utils import (
     Body,
@@ -284,6 +284,27 @@ def test_an_ignored_field_nested_too_deep_is_400(app: ResponsiveFlask, client: F
     assert response.status_code == 400
     assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
     assert app.config["received"] == []
+
+
+@dataclasses.dataclass
+class Measured:
+    # A validator of the user's may accept JSON of any depth for a scalar field.
+    size: t.Annotated[int, BeforeValidator(lambda value: len(str(value)))]
+
+
+def test_a_field_with_a_validator_of_its_own_keeps_the_limit() -> None:
+    app = ResponsiveFlask(__name__)
+
+    @app.post("/measured")
+    def measure(measured: Measured) -> Measured:
+        return measured
+
+    client = app.test_client()
+    assert client.post("/measured", json={"size": [[1]]}).get_json() == {"size": 5}
+    data = b'{"size": ' + b"[" * 80 + b"]" * 80 + b"}"
+    response = client.post("/measured", data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
 
 
 def test_a_json_parsers_own_limit_applies_to_typed_bodies(
