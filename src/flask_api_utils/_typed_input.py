@@ -188,9 +188,21 @@ def _bounded_metadata(metadata: object) -> bool:
     from pydantic import AfterValidator
     from pydantic.fields import FieldInfo
 
+    if isinstance(metadata, annotated_types.GroupedMetadata):
+        # pydantic's StringConstraints, say: bounded when all its parts are.
+        return all(_bounded_metadata(item) for item in metadata)
     return metadata in (Body, Query) or isinstance(
         metadata, annotated_types.BaseMetadata | FieldInfo | AfterValidator
     )
+
+
+@functools.cache
+def _qualifiers() -> frozenset[object]:
+    import typing_extensions as te
+
+    # ReadOnly is in typing_extensions 4.9 and later only.
+    names = ("Required", "NotRequired", "ReadOnly")
+    return frozenset(getattr(m, n) for m in (t, te) for n in names if hasattr(m, n))
 
 
 def _json_depth(tp: object, seen: frozenset[object] = frozenset()) -> float:
@@ -199,8 +211,6 @@ def _json_depth(tp: object, seen: frozenset[object] = frozenset()) -> float:
     ``math.inf`` for a type that may accept JSON of any depth, or that this
     does not know.
     """
-    import typing_extensions as te
-
     tp, metadata = _strip(tp)
     if not all(_bounded_metadata(item) for item in metadata):
         return math.inf
@@ -210,7 +220,7 @@ def _json_depth(tp: object, seen: frozenset[object] = frozenset()) -> float:
         return 0 if all(isinstance(arg, str | int | bool | None) for arg in args) else math.inf
     if origin in (t.Union, types.UnionType):
         return max(_json_depth(arg, seen) for arg in args)
-    if origin in (t.Required, t.NotRequired, te.Required, te.NotRequired, te.ReadOnly):
+    if origin in _qualifiers():
         return _json_depth(args[0], seen)
     if origin in _CONTAINERS:
         return 1 + max((_json_depth(arg, seen) for arg in args), default=math.inf)
