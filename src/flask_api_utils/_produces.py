@@ -23,11 +23,12 @@ from .negotiation import FormatterRegistry
 from .problems import Problem
 
 if t.TYPE_CHECKING:
-    from flask import Flask
+    from _typeshed.wsgi import WSGIEnvironment
 
+    from .responsive import ResponsiveFlask
     from .typing import APIRouteCallable, Formatter
 
-__all__ = ["VIEW_FORMATTERS", "ViewFormats", "negotiated_first", "produces"]
+__all__ = ["VIEW_FORMATTERS", "Negotiation", "ViewFormats", "negotiated_first", "produces"]
 
 T_route = t.TypeVar("T_route", bound="APIRouteCallable")
 
@@ -119,54 +120,80 @@ def returns_data(return_annotation: object) -> bool:
     return _is_negotiable_type(tp)
 
 
-def negotiated_first(
-    app: Flask, view: cabc.Callable[..., t.Any], formats: ViewFormats | None
-) -> cabc.Callable[..., t.Any]:
-    """Return ``view`` preceded by negotiation: ``406`` without running it."""
-    built: list[FormatterRegistry] = []
+class Negotiation:
+    """One view's negotiation before it runs: its formats, and the ``406`` it answers.
 
-    def view_registry() -> FormatterRegistry:
-        app_formatters = t.cast(FormatterRegistry, app.response_formatters)  # type: ignore[attr-defined]
+    A view with formats of its own (``@produces`` or its blueprint's) gets a
+    registry built from the app's formatters on its first request, and built
+    again on the first request after any change to ``app.response_formatters``,
+    so a formatter registered or replaced later serves it too.
+    """
+
+    __slots__ = ("_app", "_built", "_formats")
+
+    def __init__(self, app: ResponsiveFlask, formats: ViewFormats | None) -> None:
+        self._app = app
+        self._formats = formats
+        # The app's registry and its version, and the view's registry built from them.
+        self._built: tuple[FormatterRegistry, int, FormatterRegistry] | None = None
+
+    def registry(self) -> FormatterRegistry:
+        """Return the formatters the view offers now."""
+        app_formatters = self._app.response_formatters
+        formats = self._formats
         if formats is None:
             return app_formatters
-        # Built on the first request, from the formatters the app has by then.
-        if not built:
-            built.append(formats.registry(app_formatters))
-        return built[0]
+        built = self._built
+        if built is None or built[0] is not app_formatters or built[1] != app_formatters.version:
+            # The version is read first: a change made while building is seen next time.
+            version = app_formatters.version
+            built = self._built = (app_formatters, version, formats.registry(app_formatters))
+        return built[2]
 
-    def refused(registry: FormatterRegistry) -> t.Any:
-        if "problem_details" in app.extensions:
-            offered = ", ".join(registry.offered)
-            raise Problem(
-                f"None of the types this resource offers is acceptable: {offered}.",
-                status=406,
-                mimetypes=list(registry.offered),
-            )
-        return app._not_acceptable(registry)  # type: ignore[attr-defined]
+    def refusal(self, environ: WSGIEnvironment) -> t.Any:
+        """Return the ``406`` for a client that accepts none of the view's types, else ``None``.
 
-    def acceptable() -> bool:
-        registry = view_registry()
-        environ = request._get_current_object().environ  # type: ignore[attr-defined]
+        With :class:`~flask_api_utils.ProblemDetails`, the ``406`` is raised as
+        a :class:`~flask_api_utils.Problem` instead.
+        """
+        formats = self._formats
+        registry = self._app.response_formatters if formats is None else self.registry()
         if registry.choose(environ.get("HTTP_ACCEPT")) is None:
-            return False
+            if "problem_details" in self._app.extensions:
+                offered = ", ".join(registry.offered)
+                raise Problem(
+                    f"None of the types this resource offers is acceptable: {offered}.",
+                    status=406,
+                    mimetypes=list(registry.offered),
+                )
+            return self._app._not_acceptable(registry)
         if formats is not None:
             environ[VIEW_FORMATTERS] = registry
-        return True
+        return None
+
+
+def negotiated_first(
+    view: cabc.Callable[..., t.Any], negotiation: Negotiation
+) -> cabc.Callable[..., t.Any]:
+    """Return ``view`` preceded by negotiation: ``406`` without running it."""
+    refusal = negotiation.refusal
 
     if inspect.iscoroutinefunction(view):
 
         @functools.wraps(view)
         async def async_negotiated(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            if not acceptable():
-                return refused(view_registry())
+            refused = refusal(request.environ)
+            if refused is not None:
+                return refused
             return await view(*args, **kwargs)
 
         return async_negotiated
 
     @functools.wraps(view)
     def negotiated(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        if not acceptable():
-            return refused(view_registry())
+        refused = refusal(request.environ)
+        if refused is not None:
+            return refused
         return view(*args, **kwargs)
 
     return negotiated

@@ -82,6 +82,12 @@ class FormatterRegistry(cabc.MutableMapping[str, "Formatter"]):
         self._default: str | None = None
         self._offered: tuple[str, ...] = ()
         self._choices: dict[str | None, str | None] = {}
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """A number that grows with every change: registries built from this one compare it."""
+        return self._version
 
     @property
     def default_mimetype(self) -> str:
@@ -173,6 +179,7 @@ class FormatterRegistry(cabc.MutableMapping[str, "Formatter"]):
         rest = tuple(m for m in self._formatters if m != default)
         self._offered = (default, *rest) if default is not None else rest
         self._choices = {}
+        self._version += 1
 
 
 def _validated_mimetype(mimetype: str) -> str:

@@ -10,12 +10,20 @@ import sys
 import typing as t
 import uuid
 
+import orjson
 import pytest
 import typing_extensions as te
 from flask.testing import FlaskClient
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
-from flask_api_utils import Query, ResponsiveBlueprint, ResponsiveFlask, XMLFormatter
+from flask_api_utils import (
+    Body,
+    JSONParser,
+    Query,
+    ResponsiveBlueprint,
+    ResponsiveFlask,
+    XMLFormatter,
+)
 
 
 class Colour(enum.Enum):
@@ -92,6 +100,10 @@ def app() -> ResponsiveFlask:
     def tags(tags: list[Tag]) -> dict[str, object]:
         received.append(tags)
         return {"count": len(tags)}
+
+    @app.post("/documents")
+    def documents(document: t.Annotated[dict[str, t.Any], Body]) -> dict[str, object]:
+        return {"keys": list(document)}
 
     @app.get("/search")
     def search(page: t.Annotated[Page, Query]) -> Page:
@@ -237,11 +249,73 @@ def test_malformed_json_is_400_naming_where(client: FlaskClient) -> None:
     assert "line 1 column 11" in response.get_json()["description"]
 
 
-def test_deep_json_is_400_not_recursion_error(client: FlaskClient) -> None:
-    data = b'{"items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+def _nested(depth: int) -> bytes:
+    """Return a JSON object nesting ``depth`` levels of objects and arrays in all."""
+    return b'{"deep": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+@pytest.mark.parametrize("depth", [65, 100, 300, 1025, 100_000])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/orders", id="dataclass"),
+        pytest.param("/async-orders", id="async"),
+        pytest.param("/documents", id="any-depth-type"),
+    ],
+)
+def test_json_nested_deeper_than_the_parsers_limit_is_400_naming_it(
+    client: FlaskClient, path: str, depth: int
+) -> None:
+    response = client.post(path, data=_nested(depth), content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
+
+
+def test_json_at_the_parsers_limit_is_accepted(client: FlaskClient) -> None:
+    response = client.post("/documents", data=_nested(64), content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json() == {"keys": ["deep"]}
+
+
+def test_an_ignored_field_nested_too_deep_is_400(app: ResponsiveFlask, client: FlaskClient) -> None:
+    app.config["API_UNKNOWN_FIELDS"] = "ignore"
+    data = orjson.dumps(ORDER_JSON)[:-1] + b', "deep": ' + b"[" * 80 + b"]" * 80 + b"}"
     response = client.post("/orders", data=data, content_type="application/json")
     assert response.status_code == 400
-    assert "recursion limit" in response.get_json()["description"]
+    assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
+    assert app.config["received"] == []
+
+
+@dataclasses.dataclass
+class Measured:
+    # A validator of the user's may accept JSON of any depth for a scalar field.
+    size: t.Annotated[int, BeforeValidator(lambda value: len(str(value)))]
+
+
+def test_a_field_with_a_validator_of_its_own_keeps_the_limit() -> None:
+    app = ResponsiveFlask(__name__)
+
+    @app.post("/measured")
+    def measure(measured: Measured) -> Measured:
+        return measured
+
+    client = app.test_client()
+    assert client.post("/measured", json={"size": [[1]]}).get_json() == {"size": 5}
+    data = b'{"size": ' + b"[" * 80 + b"]" * 80 + b"}"
+    response = client.post("/measured", data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
+
+
+def test_a_json_parsers_own_limit_applies_to_typed_bodies(
+    app: ResponsiveFlask, client: FlaskClient
+) -> None:
+    app.request_parsers["application/json"] = JSONParser(max_depth=2)
+    # {"items": [{...}]}: three levels.
+    response = client.post("/orders", json=ORDER_JSON)
+    assert response.status_code == 400
+    assert "JSON nested deeper than 2 levels" in response.get_json()["description"]
+    assert client.post("/tags", json=[{"name": "a", "weight": 1}]).status_code == 200
 
 
 def test_unsupported_body_is_415_with_accept_post(client: FlaskClient) -> None:

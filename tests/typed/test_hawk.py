@@ -106,3 +106,13 @@ def test_a_body_other_than_the_signed_one_is_refused(
     )
     assert response.status_code == 401
     assert app.config["received"] == []
+
+
+def test_a_signed_body_nested_too_deep_is_400_naming_the_limit(
+    app: ResponsiveFlask, client: HawkTestClient
+) -> None:
+    data = b'{"title": ' + b"[" * 80 + b"]" * 80 + b"}"
+    response = client.post("/notes", data=data, content_type="application/json", hawk=ALICE)
+    assert response.status_code == 400
+    assert "JSON nested deeper than 64 levels" in response.get_json()["description"]
+    assert app.config["received"] == []

@@ -169,6 +169,49 @@ def test_produces_naming_a_type_without_formatter_is_a_server_error(
     assert "'text/csv', which has no formatter" in caplog.text
 
 
+def test_a_formatter_registered_after_the_first_request_serves_a_view_with_formats(
+    app: ResponsiveFlask, client: FlaskClient
+) -> None:
+    headers = {"Accept": "application/yaml"}
+    assert client.get("/csv-too", headers=headers).status_code == 406
+    app.response_formatters["application/yaml"] = lambda data: b"- yaml\n"
+    response = client.get("/csv-too", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/yaml"
+    assert response.data == b"- yaml\n"
+    refused = client.get("/csv-too", headers={"Accept": "image/png"})
+    assert refused.get_json() == {
+        "mimetypes": ["application/json", "application/xml", "application/yaml", "text/csv"]
+    }
+
+
+def test_a_formatter_replaced_after_the_first_request_serves_a_view_naming_it(
+    app: ResponsiveFlask, client: FlaskClient
+) -> None:
+    assert client.get("/xml-only").data.startswith(b"<?xml")
+    app.response_formatters["application/xml"] = lambda data: b"<replaced/>"
+    assert client.get("/xml-only").data == b"<replaced/>"
+
+
+def test_a_new_default_mimetype_is_a_views_default_too(
+    app: ResponsiveFlask, client: FlaskClient
+) -> None:
+    assert client.get("/csv-too").mimetype == "application/json"
+    app.default_mimetype = "application/xml"
+    assert client.get("/csv-too").mimetype == "application/xml"
+
+
+def test_a_formatter_a_view_names_removed_after_the_first_request_is_a_server_error(
+    app: ResponsiveFlask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert client.get("/xml-only").status_code == 200
+    del app.response_formatters["application/xml"]
+    with caplog.at_level("ERROR"):
+        response = client.get("/xml-only")
+    assert response.status_code == 500
+    assert "'application/xml', which has no formatter" in caplog.text
+
+
 def test_produces_returns_the_view_unchanged() -> None:
     def view() -> dict[str, str]:
         return {}

@@ -6,6 +6,7 @@ import collections.abc as cabc
 import typing as t
 
 from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.http import parse_options_header
 
 from ..negotiation import _validated_mimetype
 
@@ -28,6 +29,9 @@ class ParserRegistry(cabc.MutableMapping[str, "Parser"]):
     def __init__(self) -> None:
         self._parsers: dict[str, Parser] = {}
         self._accepted: tuple[str, ...] = ()
+        # The mimetype each Content-Type value seen names: a dict lookup per
+        # request instead of parsing the header.
+        self._mimetypes: dict[str | None, str] = {}
 
     @property
     def accepted(self) -> tuple[str, ...]:
@@ -47,6 +51,27 @@ class ParserRegistry(cabc.MutableMapping[str, "Parser"]):
             return self._parsers[mimetype]
         except KeyError:
             raise self.unsupported(mimetype, method) from None
+
+    def parser_for_header(self, content_type: str | None, method: str) -> Parser:
+        """Return the parser of a request body's ``Content-Type`` header, as it was sent.
+
+        The same as :meth:`parser_for` with the header's mimetype; the
+        mimetype each distinct header names is remembered.
+
+        :param content_type: the raw header (``CONTENT_TYPE`` in the WSGI
+            environ), ``None`` when absent.
+        :param method: the request method.
+        :raise UnsupportedMediaType: a ``415`` for a mimetype without a parser.
+        """
+        mimetype = self._mimetypes.get(content_type)
+        if mimetype is None:
+            # Werkzeug's reading of the header, as request.mimetype gives it.
+            mimetype = parse_options_header(content_type)[0].lower()
+            if content_type is None or len(content_type) <= _CACHE_MAX_HEADER_LENGTH:
+                if len(self._mimetypes) >= _CACHE_MAX_ENTRIES:
+                    self._mimetypes.clear()
+                self._mimetypes[content_type] = mimetype
+        return self.parser_for(mimetype, method)
 
     def unsupported(self, mimetype: str, method: str) -> UnsupportedMediaType:
         """Return the ``415`` for a body of ``mimetype``, naming the accepted types.
@@ -86,6 +111,11 @@ class ParserRegistry(cabc.MutableMapping[str, "Parser"]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {list(self._accepted)!r}>"
 
+
+# Distinct Content-Type values are few; the bounds keep a client that invents
+# them from growing the cache.
+_CACHE_MAX_ENTRIES = 512
+_CACHE_MAX_HEADER_LENGTH = 512
 
 _ACCEPT_HEADERS = {"POST": "Accept-Post", "PATCH": "Accept-Patch"}
 

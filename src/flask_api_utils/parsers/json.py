@@ -49,19 +49,50 @@ class JSONParser:
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError as e:
-            msg = f"The body is not valid JSON: {e}"
+            msg = (
+                self._too_deep()
+                if _ORJSON_TOO_DEEP in str(e)
+                else f"The body is not valid JSON: {e}"
+            )
             raise ValueError(msg) from None
-        # Every level opens with a bracket, so a body with few brackets cannot
-        # be deep: the walk below runs only for bodies that might be.
-        if data.count(b"[") + data.count(b"{") > self._max_depth:
-            _check_depth(value, self._max_depth)
+        self._check_value(data, value)
         return value
+
+    def check_depth(self, data: bytes) -> None:
+        """Refuse ``data`` if it nests arrays and objects deeper than :attr:`max_depth`.
+
+        For a reader with a JSON parser of its own, whose limit differs
+        (pydantic's ``validate_json``): this limit is the one to honour. A
+        body that is not JSON is left to that reader to report.
+
+        :raise ValueError: naming the limit, for a body nested deeper.
+        """
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as e:
+            if _ORJSON_TOO_DEEP in str(e):
+                raise ValueError(self._too_deep()) from None
+            return
+        self._check_value(data, value)
+
+    def _check_value(self, data: bytes, value: object) -> None:
+        # Every level opens with a bracket, so a body with few brackets cannot
+        # be deep: the walk runs only for bodies that might be.
+        if data.count(b"[") + data.count(b"{") > self._max_depth:
+            _check_depth(value, self._max_depth, self._too_deep)
+
+    def _too_deep(self) -> str:
+        return f"The body is not accepted: JSON nested deeper than {self._max_depth} levels."
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(max_depth={self._max_depth!r})"
 
 
-def _check_depth(value: object, max_depth: int) -> None:
+# orjson's message for a body nested deeper than it reads at all (1024 levels).
+_ORJSON_TOO_DEEP = "depth limit exceeded"
+
+
+def _check_depth(value: object, max_depth: int, message: cabc.Callable[[], str]) -> None:
     # Iterative, so that no depth of data can exhaust Python's stack.
     stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
@@ -74,6 +105,5 @@ def _check_depth(value: object, max_depth: int) -> None:
         else:
             continue
         if depth > max_depth:
-            msg = f"The body is not accepted: JSON nested deeper than {max_depth} levels."
-            raise ValueError(msg)
+            raise ValueError(message())
         stack.extend((child, depth + 1) for child in children)
