@@ -113,9 +113,16 @@ def is_data(body: object) -> bool:
 
 
 def typed_parameters(app: Flask, view: cabc.Callable[..., t.Any]) -> list[tuple[str, object]]:
-    """The (source, type) of each typed parameter: ``"body"`` or ``"query"``."""
-    from .._typed_input import _readers
+    """The (source, type) of each typed parameter: ``"body"`` or ``"query"``.
 
+    Only a :class:`~flask_api_utils.ResponsiveFlask` reads typed parameters;
+    on another app they are the view's own business.
+    """
+    from .._typed_input import _readers
+    from ..responsive import ResponsiveFlask
+
+    if not isinstance(app, ResponsiveFlask):
+        return []
     return [(reader.source, reader.tp) for reader in _readers(app, view)]
 
 
