@@ -6,10 +6,7 @@ Each case runs in a fresh interpreter where the module is blocked
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.fixtures.blocked_imports import ROOT, run_without
+from tests.fixtures.blocked_imports import run_without
 
 
 def test_hawk_needs_no_mohawk() -> None:
@@ -96,26 +93,3 @@ def test_hawk_without_cookie_auth_needs_no_flask_login() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "401"
-
-
-def test_mohawk_stubs_match_the_installed_mohawk() -> None:
-    allowlists = [ROOT / "typings" / "stubtest-allowlist.txt"]
-    if sys.version_info >= (3, 13):
-        allowlists.append(ROOT / "typings" / "stubtest-allowlist-py313.txt")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy.stubtest",
-            "mohawk",
-            "--mypy-config-file",
-            str(ROOT / "mypy.ini"),
-            *(argument for path in allowlists for argument in ("--allowlist", str(path))),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-    assert result.returncode == 0, result.stdout + result.stderr

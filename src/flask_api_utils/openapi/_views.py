@@ -19,8 +19,9 @@ from werkzeug.routing import (
     parse_converter_args,
 )
 
-from .._produces import ViewFormats
-from .._typed_input import REPROTECT
+from .._produces import ViewFormats, _is_negotiable_type
+from .._typed_input import REPROTECT, _readers, _strip
+from ..responsive import ResponsiveFlask
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -118,9 +119,6 @@ def typed_parameters(app: Flask, view: cabc.Callable[..., t.Any]) -> list[tuple[
     Only a :class:`~flask_api_utils.ResponsiveFlask` reads typed parameters;
     on another app they are the view's own business.
     """
-    from .._typed_input import _readers
-    from ..responsive import ResponsiveFlask
-
     if not isinstance(app, ResponsiveFlask):
         return []
     return [(reader.source, reader.tp) for reader in _readers(app, view)]
@@ -160,18 +158,12 @@ def docstring(function: cabc.Callable[..., t.Any]) -> tuple[str | None, str | No
     return first.strip() or None, rest.strip() or None
 
 
-def _strip_annotated(tp: object) -> object:
-    while t.get_origin(tp) is t.Annotated:
-        tp = t.get_args(tp)[0]
-    return tp
-
-
 def _statuses(tp: object) -> list[int] | None:
     """The status codes a tuple member allows.
 
     A ``Literal``'s codes, ``[]`` for any ``int``, ``None`` for no status type.
     """
-    tp = _strip_annotated(tp)
+    tp = _strip(tp)[0]
     if tp is int:
         return []
     if t.get_origin(tp) is t.Literal:
@@ -190,7 +182,7 @@ def _statuses(tp: object) -> list[int] | None:
 
 def results(annotation: object, default_status: int | None) -> list[tuple[int, object]]:
     """The (status, body type) pairs a return annotation allows."""
-    tp = _strip_annotated(annotation)
+    tp = _strip(annotation)[0]
     if tp is t.NoReturn or tp is getattr(t, "Never", None):
         return []
     if t.get_origin(tp) in (t.Union, types.UnionType):
@@ -205,19 +197,13 @@ def results(annotation: object, default_status: int | None) -> list[tuple[int, o
         args = t.get_args(tp)
         if not args:
             return [(default_status or 200, OPAQUE)]
-        tp = _strip_annotated(args[0])
+        tp = _strip(args[0])[0]
         if len(args) >= 2:
             statuses = _statuses(args[1]) or []
     codes = statuses or [default_status or 200]
     body: object
-    body = tp if tp in (str, bytes) or _describable(tp) else OPAQUE
+    body = tp if tp in (str, bytes) or _is_negotiable_type(tp) else OPAQUE
     return [(code, NO_CONTENT if code == 204 or code == 304 else body) for code in codes]
-
-
-def _describable(tp: object) -> bool:
-    from .._produces import _is_negotiable_type
-
-    return _is_negotiable_type(tp)
 
 
 def phrase(status: int) -> str:
