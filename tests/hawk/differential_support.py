@@ -21,6 +21,7 @@ __all__ = [
     "ODD_PORTS",
     "PORTS",
     "Case",
+    "OurVerification",
     "cases",
     "hosts",
     "our_header",
@@ -171,31 +172,57 @@ def our_header(case: Case, **overrides: t.Any) -> str:
     return _protocol.request_header(case.credentials, case.method, case.url, **(fields | overrides))
 
 
-def our_verification(case: Case, header: str, *, untrusted: bool = False) -> _protocol.Verified:
+class OurVerification(t.NamedTuple):
+    """What the extension keeps of a verified request, to sign its response with."""
+
+    attributes: dict[str, str]
+    target: _protocol.Target
+    credentials: dict[str, str]
+    method: str
+
+    def sign_response(
+        self, content: bytes | None, content_type: str, *, ext: str | None = None
+    ) -> str:
+        """The extension's ``Server-Authorization`` for a response to this request."""
+        return _protocol.sign_response(
+            self.attributes,
+            self.target,
+            self.credentials,
+            self.method,
+            content,
+            content_type,
+            ext=ext,
+        )
+
+
+def our_verification(case: Case, header: str, *, untrusted: bool = False) -> OurVerification:
     """Parse and verify ``header`` as the extension does for the case's request (skew 60 s)."""
-    return _protocol.verify_header(
-        _protocol.parse_header(header, case.url),
+    attributes = _protocol.parse_header(header)
+    target = _protocol.split_url(case.url)
+    method = case.method.upper()
+    _protocol.verify_header(
+        attributes,
+        target,
         case.credentials,
-        method=case.method,
+        method=method,
         content=case.content,
         content_type=case.content_type,
         skew=60,
         offset=0,
         accept_untrusted_content=untrusted,
     )
+    return OurVerification(attributes, target, dict(case.credentials), method)
 
 
-def our_mac(case: Case, kind: str, target: _protocol._Target, payload_hash: bytes) -> bytes:
+def our_mac(case: Case, kind: str, target: _protocol.Target, payload_hash: bytes) -> bytes:
     """The extension's MAC of ``kind`` (header, response, bewit) for the case's request."""
+    fields = {"ts": str(case.ts), "nonce": case.nonce, "app": case.app or "", "dlg": case.dlg or ""}
     return _protocol._mac(
         kind,
         case.credentials,
         target,
-        ts=str(case.ts),
-        nonce=case.nonce,
-        method=case.method.upper(),
-        payload_hash=payload_hash.decode(),
-        ext=case.ext,
-        app=case.app,
-        dlg=case.dlg,
+        case.method.upper(),
+        payload_hash.decode(),
+        case.ext,
+        fields,
     )

@@ -50,7 +50,7 @@ def _resource(case: Case, **overrides: t.Any) -> Resource:
     return Resource(**(fields | overrides))
 
 
-def _split_or_none(url: str) -> _protocol._Target | None:
+def _split_or_none(url: str) -> _protocol.Target | None:
     try:
         return _protocol._split_url(url)
     except ValueError:
@@ -273,10 +273,10 @@ def test_server_authorization_equals_mohawk_receivers(case: Case) -> None:
     )
     verified = our_verification(case, header)
 
-    ours = _protocol.sign_response(
-        verified, case.response_content, case.response_content_type, ext=case.response_ext
+    ours = verified.sign_response(
+        case.response_content, case.response_content_type, ext=case.response_ext
     )
-    streamed = _protocol.sign_response(verified, None, case.response_content_type)
+    streamed = verified.sign_response(None, case.response_content_type)
 
     assert ours == receiver.respond(
         content=case.response_content,
@@ -294,7 +294,8 @@ def test_stale_timestamp_carries_mohawks_tsm() -> None:
 
     with pytest.raises(Unauthorized) as refused:
         _protocol.verify_header(
-            _protocol.parse_header(header, "http://localhost/"),
+            _protocol.parse_header(header),
+            _protocol.split_url("http://localhost/"),
             credentials,
             method="GET",
             content=b"",

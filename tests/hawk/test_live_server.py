@@ -136,7 +136,9 @@ def test_bewit_link_downloads_through_a_real_server(server: LiveServer) -> None:
 
 
 def test_unsigned_request_is_challenged_over_the_wire(server: LiveServer) -> None:
-    response = requests.get(server.url + "/sync", timeout=10)
+    response = requests.get(
+        server.url + "/sync", headers={"Origin": "https://app.example"}, timeout=10
+    )
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Hawk"

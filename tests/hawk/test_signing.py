@@ -140,20 +140,39 @@ def test_signing_reuses_the_request_verification() -> None:
     )
 
 
+ORIGIN = {"Origin": "https://app.example"}
+
+
 @pytest.mark.parametrize("path", VIEWS)
-def test_hawk_headers_are_exposed_to_scripts_on_success_and_failure(
+def test_hawk_headers_are_exposed_to_cors_scripts_on_success_and_failure(
     hawk_app: Flask, path: str
 ) -> None:
+    client = hawk_app.test_client()
+    header = sign(ALICE, "GET", path).request_header
+
+    ok = client.get(path, headers={"Authorization": header, **ORIGIN})
+    refused = client.get(path, headers=ORIGIN)
+
+    assert [ok.status_code, refused.status_code] == [200, 401]
+    for response in (ok, refused):
+        assert response.headers["Access-Control-Expose-Headers"] == (
+            "WWW-Authenticate, Server-Authorization"
+        )
+
+
+@pytest.mark.parametrize("path", VIEWS)
+def test_requests_without_origin_get_no_cors_header(hawk_app: Flask, path: str) -> None:
+    # Access-Control-Expose-Headers means something only in a CORS response,
+    # and only a request with an Origin header gets one.
     client = hawk_app.test_client()
     header = sign(ALICE, "GET", path).request_header
 
     ok = client.get(path, headers={"Authorization": header})
     refused = client.get(path)
 
-    for response in (ok, refused):
-        assert response.headers["Access-Control-Expose-Headers"] == (
-            "WWW-Authenticate, Server-Authorization"
-        )
+    assert [ok.status_code, refused.status_code] == [200, 401]
+    assert "Access-Control-Expose-Headers" not in ok.headers
+    assert "Access-Control-Expose-Headers" not in refused.headers
 
 
 def test_exposed_headers_merge_with_an_existing_value(hawk_app: Flask) -> None:
@@ -164,7 +183,7 @@ def test_exposed_headers_merge_with_an_existing_value(hawk_app: Flask) -> None:
 
     header = sign(ALICE, "GET", "/sync").request_header
 
-    response = hawk_app.test_client().get("/sync", headers={"Authorization": header})
+    response = hawk_app.test_client().get("/sync", headers={"Authorization": header, **ORIGIN})
 
     assert response.headers.getlist("Access-Control-Expose-Headers") == [
         "X-Request-Id, www-authenticate, Server-Authorization"
@@ -172,7 +191,7 @@ def test_exposed_headers_merge_with_an_existing_value(hawk_app: Flask) -> None:
 
 
 def test_unprotected_views_expose_nothing(hawk_app: Flask) -> None:
-    response = hawk_app.test_client().get("/public")
+    response = hawk_app.test_client().get("/public", headers=ORIGIN)
 
     assert "Access-Control-Expose-Headers" not in response.headers
 

@@ -38,8 +38,7 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "BewitAttempt",
-    "HeaderAttempt",
-    "Verified",
+    "Target",
     "bewit_url",
     "find_bewit",
     "parse_bewit",
@@ -47,6 +46,7 @@ __all__ = [
     "request_header",
     "request_target",
     "sign_response",
+    "split_url",
     "unauthorized",
     "verify_bewit",
     "verify_header",
@@ -63,10 +63,13 @@ Credentials: t.TypeAlias = t.Mapping[str, str]
 
 _REQUEST_ATTRIBUTES = frozenset({"id", "ts", "nonce", "hash", "ext", "mac", "app", "dlg"})
 _REQUIRED_ATTRIBUTES = ("id", "ts", "nonce", "mac")
-# How each request attribute's name is written first, and after a value, in
+# How each request attribute's name is written after the value before it, in
 # the form every client writes (see _parse_attributes).
-_FIRST_NAMES = {f"{name}=": name for name in _REQUEST_ATTRIBUTES}
-_NEXT_NAMES = {f", {name}=": name for name in _REQUEST_ATTRIBUTES}
+_NAMES = {f", {name}=": name for name in _REQUEST_ATTRIBUTES}
+# Every printable ASCII character but the backslash: what a header written so
+# may hold besides its names (values hold the others but the quote, which
+# delimits them). Deleting these from a header leaves nothing.
+_HEADER_BYTES = bytes(byte for byte in range(0x20, 0x7F) if byte != ord("\\"))
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # hashlib's named constructors: hashlib.new() and hmac.digest() look the
 # algorithm up in OpenSSL on every call, which costs more than the hashing.
@@ -74,8 +77,6 @@ _HASHES: dict[str, cabc.Callable[[bytes], _Hash]] = {
     "sha256": hashlib.sha256,
     "sha1": hashlib.sha1,
 }
-# base64.b64encode is this, behind a Python call of its own.
-_b64: cabc.Callable[[bytes], bytes] = functools.partial(binascii.b2a_base64, newline=False)
 # RFC 2104: both algorithms hash in 64-byte blocks.
 _BLOCK_SIZE = 64
 _INNER_PAD = bytes(x ^ 0x36 for x in range(256))
@@ -102,7 +103,7 @@ _PLAIN_URL_RE = re.compile(
 )
 
 
-class _Target(t.NamedTuple):
+class Target(t.NamedTuple):
     """The three parts of a URL that Hawk signs."""
 
     #: Path and query (``/a/b?c=d``), as sent.
@@ -114,7 +115,7 @@ class _Target(t.NamedTuple):
 
 
 @functools.lru_cache(maxsize=1024)
-def _split_url(url: str) -> _Target:
+def _split_url(url: str) -> Target:
     """Split an absolute URL into what Hawk signs, as mohawk does.
 
     mohawk signs what :func:`urllib.parse.urlparse` makes of the URL. Most
@@ -131,7 +132,7 @@ def _split_url(url: str) -> _Target:
         scheme, host, port, target = plain.groups()
         if port is None or int(port) <= 65535:
             path, _, query = target.partition("?")
-            return _Target(
+            return Target(
                 f"{path}?{query}" if query else path,
                 host.lower(),
                 _DEFAULT_PORTS.get(scheme.lower(), "None") if port is None else str(int(port)),
@@ -139,7 +140,7 @@ def _split_url(url: str) -> _Target:
     parts = urllib.parse.urlparse(url)
     resource = f"{parts.path}?{parts.query}" if parts.query else parts.path
     port = parts.port
-    return _Target(
+    return Target(
         resource,
         parts.hostname or "",
         _DEFAULT_PORTS.get(parts.scheme, "None") if port is None else str(port),
@@ -149,28 +150,27 @@ def _split_url(url: str) -> _Target:
 def _mac(
     kind: str,
     credentials: Credentials,
-    target: _Target,
-    *,
-    ts: str,
-    nonce: str,
+    target: Target,
     method: str,
-    payload_hash: str = "",
-    ext: str | None = None,
-    app: str | None = None,
-    dlg: str | None = None,
+    payload_hash: str,
+    ext: str | None,
+    fields: t.Mapping[str, str],
 ) -> bytes:
     """Return the MAC (base64) of Hawk's normalized string of a request, response or bewit.
 
-    The string is the reference implementation's: one line per field, the
-    ``app`` and ``dlg`` lines only when there is an ``app``.
+    ``fields`` holds ``ts`` and ``nonce``, and ``app`` and ``dlg`` when
+    signed: a request's attributes as parsed, read where they are. The string
+    is the reference implementation's: one line per field, the ``app`` and
+    ``dlg`` lines only when there is an ``app``.
     """
     text = (
-        f"hawk.1.{kind}\n{ts}\n{nonce}\n{method}\n{target.resource}\n{target.host}\n"
-        f"{target.port}\n{payload_hash}\n{ext or ''}\n"
+        f"hawk.1.{kind}\n{fields['ts']}\n{fields['nonce']}\n{method}\n{target.resource}\n"
+        f"{target.host}\n{target.port}\n{payload_hash}\n{ext or ''}\n"
     )
+    app = fields.get("app")
     if app:
-        text = f"{text}{app}\n{dlg or ''}\n"
-    return _b64(_hmac(credentials, text.encode()))
+        text = f"{text}{app}\n{fields.get('dlg') or ''}\n"
+    return binascii.b2a_base64(_hmac(credentials, text.encode()), newline=False)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -207,7 +207,7 @@ def _payload_hash(algorithm: str, content_type: str, content: bytes) -> bytes:
     digest = _payload_prefix(algorithm, content_type).copy()
     digest.update(content)
     digest.update(b"\n")
-    return _b64(digest.digest())
+    return binascii.b2a_base64(digest.digest(), newline=False)
 
 
 @functools.lru_cache(maxsize=256)
@@ -232,36 +232,6 @@ def _ts_mac(now: int, credentials: Credentials) -> str:
     return base64.b64encode(_hmac(credentials, b"hawk.1.ts\n%d\n" % now)).decode("ascii")
 
 
-class HeaderAttempt(t.NamedTuple):
-    """A request that presented a syntactically valid Hawk Authorization header."""
-
-    #: The header's attributes, every required one present and ``ts`` an integer.
-    attributes: dict[str, str]
-    #: The absolute URL the client signed.
-    url: str
-    #: What of ``url`` the MAC covers.
-    target: _Target
-
-    @property
-    def client_id(self) -> str:
-        """The Hawk ``id`` the client claims."""
-        return self.attributes["id"]
-
-
-# Neither is frozen: a frozen dataclass pays for object.__setattr__ on every
-# field, and one of each is made per request.
-@dataclasses.dataclass(slots=True)
-class Verified:
-    """A request whose Authorization header verified: what answering it signs with."""
-
-    #: The parsed header.
-    attempt: HeaderAttempt
-    #: The credentials it verified with.
-    credentials: Credentials = dataclasses.field(repr=False)
-    #: The request's method, upper case.
-    method: str
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
 class BewitAttempt:
     """A request that presented a syntactically valid bewit."""
@@ -277,7 +247,7 @@ class BewitAttempt:
     #: The absolute URL the bewit was made for: the request's without the bewit.
     url: str
     #: What of ``url`` the MAC covers.
-    target: _Target
+    target: Target
 
 
 def unauthorized(error: str | None = None, *, token: str | None = None) -> Unauthorized:
@@ -351,11 +321,12 @@ def request_target(environ: t.Mapping[str, t.Any]) -> str:
     return target
 
 
-def parse_header(header: str, url: str) -> HeaderAttempt:
-    """Parse a Hawk Authorization header, refusing anything malformed with 400.
+def parse_header(header: str) -> dict[str, str]:
+    """Parse a Hawk Authorization header into its attributes; 400 for anything malformed.
+
+    The attributes returned hold every required one, and ``ts`` is an integer.
 
     :param header: The Authorization header's value.
-    :param url: The absolute URL of the request, as the client signed it.
     """
     if len(header) > MAX_LENGTH:
         raise _bad_request("Authorization header too long")
@@ -363,16 +334,21 @@ def parse_header(header: str, url: str) -> HeaderAttempt:
     if scheme.lower() != "hawk":
         raise _bad_request("Authorization scheme is not Hawk")
     attributes = _parse_attributes(rest)
-    for name in _REQUIRED_ATTRIBUTES:
-        if not attributes.get(name):
-            raise _bad_request(f"Hawk Authorization header without {name!r}")
-    ts = attributes["ts"]
+    get = attributes.get
+    ts = get("ts")
+    if not (get("id") and ts and get("nonce") and get("mac")):
+        missing = next(name for name in _REQUIRED_ATTRIBUTES if not get(name))
+        raise _bad_request(f"Hawk Authorization header without {missing!r}")
     if not (ts.isascii() and ts.isdigit()):
         raise _bad_request("Hawk timestamp is not an integer")
-    return HeaderAttempt(attributes, url, _target(url))
+    return attributes
 
 
-def _target(url: str) -> _Target:
+def split_url(url: str) -> Target:
+    """Return what of the absolute ``url`` Hawk signs; 400 if its port is not a port.
+
+    :param url: The request's absolute URL, as the client signed it.
+    """
     try:
         return _split_url(url)
     except ValueError:
@@ -388,21 +364,25 @@ def _parse_attributes(text: str) -> dict[str, str]:
     on its quotes (values cannot hold one); any other header, and any that
     fails that, goes through :func:`_parse_attributes_fully`, which decides.
     """
-    pieces = text.split('"')
-    # A well-formed text has an even number of quotes, the last one at the
-    # end. Hawk's value characters are the printable ASCII ones but the quote
-    # and the backslash, so checking the whole text checks every value at once.
+    # With ", " in front, every name is written the same way. A well-formed
+    # text has an even number of quotes, the last one at the end; deleting
+    # the allowed characters checks every value at once.
+    pieces = f", {text}".split('"')
     if (
         len(pieces) % 2
         and not pieces[-1]
         and text.isascii()
-        and text.isprintable()
-        and "\\" not in text
+        and not text.encode().translate(None, _HEADER_BYTES)
     ):
-        names = [_FIRST_NAMES.get(pieces[0]), *map(_NEXT_NAMES.get, pieces[2:-1:2])]
-        if None not in names:
-            attributes = dict(zip(t.cast("list[str]", names), pieces[1::2], strict=True))
-            if len(attributes) == len(names):
+        try:
+            attributes = dict(
+                zip(map(_NAMES.__getitem__, pieces[:-1:2]), pieces[1::2], strict=True)
+            )
+        except KeyError:
+            pass
+        else:
+            # A repeated name would have kept only its last value.
+            if 2 * len(attributes) + 1 == len(pieces):
                 return attributes
     return _parse_attributes_fully(text)
 
@@ -429,7 +409,8 @@ def _parse_attributes_fully(text: str) -> dict[str, str]:
 
 
 def verify_header(
-    attempt: HeaderAttempt,
+    attributes: t.Mapping[str, str],
+    target: Target,
     credentials: Credentials,
     *,
     method: str,
@@ -438,38 +419,26 @@ def verify_header(
     skew: float,
     offset: float,
     accept_untrusted_content: bool,
-) -> Verified:
+) -> None:
     """Check the MAC, then the payload hash, then the timestamp; 401 on failure.
 
     The nonce is left to the caller, so that a request that fails here never
     uses one up.
 
-    :param attempt: The parsed header.
+    :param attributes: The header's attributes, from :func:`parse_header`.
+    :param target: What of the request's URL the MAC covers (:func:`split_url`).
     :param credentials: The credentials of the client the header names.
-    :param method: The request's method.
+    :param method: The request's method, upper case.
     :param content: The request body.
     :param content_type: The request's Content-Type (parameters are ignored).
     :param skew: ``HAWK_TIMESTAMP_SKEW_IN_SECONDS``.
     :param offset: ``HAWK_LOCALTIME_OFFSET_IN_SECONDS``.
     :param accept_untrusted_content: ``HAWK_ACCEPT_UNTRUSTED_CONTENT``.
     """
-    attributes = attempt.attributes
-    method = method.upper()
     their_hash = attributes.get("hash", "")
-    mac = _mac(
-        "header",
-        credentials,
-        attempt.target,
-        ts=attributes["ts"],
-        nonce=attributes["nonce"],
-        method=method,
-        payload_hash=their_hash,
-        ext=attributes.get("ext"),
-        app=attributes.get("app"),
-        dlg=attributes.get("dlg"),
-    )
+    mac = _mac("header", credentials, target, method, their_hash, attributes.get("ext"), attributes)
     if not hmac.compare_digest(mac, attributes["mac"].encode("ascii")):
-        log.info("Hawk: MAC mismatch for client %r", attempt.client_id)
+        log.info("Hawk: MAC mismatch for client %r", attributes["id"])
         raise unauthorized("Invalid credentials")
     # A header without a hash is acceptable for a request with neither body
     # nor Content-Type, or when the app accepts untrusted content.
@@ -478,15 +447,14 @@ def verify_header(
     ):
         payload_hash = _payload_hash(credentials["algorithm"], content_type, content)
         if not hmac.compare_digest(payload_hash, their_hash.encode("ascii")):
-            log.info("Hawk: payload hash mismatch for client %r", attempt.client_id)
+            log.info("Hawk: payload hash mismatch for client %r", attributes["id"])
             raise unauthorized("Bad payload hash")
     now = math.floor(int(time.time()) + offset)
     if abs(int(attributes["ts"]) - now) > skew:
-        log.info("Hawk: stale timestamp from client %r", attempt.client_id)
+        log.info("Hawk: stale timestamp from client %r", attributes["id"])
         # The client checks tsm with its key before trusting ts to fix its clock.
         token = f'ts="{now}", tsm="{_ts_mac(now, credentials)}", error="Stale timestamp"'
         raise unauthorized("Stale timestamp", token=token)
-    return Verified(attempt=attempt, credentials=credentials, method=method)
 
 
 def find_bewit(target: str) -> tuple[str, str] | None:
@@ -530,13 +498,13 @@ def parse_bewit(bewit: str, url: str) -> BewitAttempt:
     if _VALUE_RE.fullmatch(client_id) is None or _VALUE_RE.fullmatch(ext) is None:
         raise _bad_request("bewit with a forbidden character")
     return BewitAttempt(
-        client_id=client_id, expiry=int(expiry), mac=mac, ext=ext, url=url, target=_target(url)
+        client_id=client_id, expiry=int(expiry), mac=mac, ext=ext, url=url, target=split_url(url)
     )
 
 
-def _bewit_mac(target: _Target, credentials: Credentials, *, expiry: int, ext: str) -> bytes:
+def _bewit_mac(target: Target, credentials: Credentials, *, expiry: int, ext: str) -> bytes:
     # A bewit is made for GET, with an empty nonce.
-    return _mac("bewit", credentials, target, ts=str(expiry), nonce="", method="GET", ext=ext)
+    return _mac("bewit", credentials, target, "GET", "", ext, {"ts": str(expiry), "nonce": ""})
 
 
 def verify_bewit(attempt: BewitAttempt, credentials: Credentials, *, offset: float) -> None:
@@ -559,33 +527,30 @@ def verify_bewit(attempt: BewitAttempt, credentials: Credentials, *, offset: flo
 
 
 def sign_response(
-    verified: Verified, content: bytes | None, content_type: str, *, ext: str | None = None
+    attributes: t.Mapping[str, str],
+    target: Target,
+    credentials: Credentials,
+    method: str,
+    content: bytes | None,
+    content_type: str,
+    *,
+    ext: str | None = None,
 ) -> str:
     """Return the ``Server-Authorization`` value for a response to a verified request.
 
-    :param verified: The verification of the request being answered.
+    :param attributes: The request header's attributes.
+    :param target: What of the request's URL its MAC covered.
+    :param credentials: The credentials the request verified with.
+    :param method: The request's method, upper case.
     :param content: The body sent, or ``None`` for a streamed body, which is
         signed without a payload hash.
     :param content_type: The response's Content-Type.
     :param ext: An ``ext`` value to sign into the header.
     """
-    attributes = verified.attempt.attributes
-    credentials = verified.credentials
     payload_hash = ""
     if content is not None:
         payload_hash = _payload_hash(credentials["algorithm"], content_type, content).decode()
-    mac = _mac(
-        "response",
-        credentials,
-        verified.attempt.target,
-        ts=attributes["ts"],
-        nonce=attributes["nonce"],
-        method=verified.method,
-        payload_hash=payload_hash,
-        ext=ext,
-        app=attributes.get("app"),
-        dlg=attributes.get("dlg"),
-    )
+    mac = _mac("response", credentials, target, method, payload_hash, ext, attributes)
     header = f'Hawk mac="{mac.decode("ascii")}"'
     if payload_hash:
         header = f'{header}, hash="{payload_hash}"'
@@ -632,18 +597,8 @@ def request_header(
     ts = str(int(time.time()) if timestamp is None else timestamp)
     nonce = secrets.token_urlsafe(6) if nonce is None else nonce
     payload_hash = _payload_hash(credentials["algorithm"], content_type, content).decode("ascii")
-    mac = _mac(
-        "header",
-        credentials,
-        _split_url(url),
-        ts=ts,
-        nonce=nonce,
-        method=method.upper(),
-        payload_hash=payload_hash,
-        ext=ext,
-        app=app,
-        dlg=dlg,
-    )
+    fields = {"ts": ts, "nonce": nonce, "app": app or "", "dlg": dlg or ""}
+    mac = _mac("header", credentials, _split_url(url), method.upper(), payload_hash, ext, fields)
     header = (
         f'Hawk mac="{mac.decode("ascii")}", hash="{payload_hash}",'
         f' id="{_checked(credentials["id"], "id")}", ts="{ts}", nonce="{_checked(nonce, "nonce")}"'

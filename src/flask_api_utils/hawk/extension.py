@@ -39,6 +39,7 @@ from .nonces import MemoryNonceStore, NonceStoreUnavailable
 if t.TYPE_CHECKING:
     from flask import Config, Flask
     from flask.wrappers import Request, Response
+    from werkzeug.datastructures import Headers
     from werkzeug.local import LocalProxy
 
     from ..typing import (
@@ -99,6 +100,9 @@ class HawkAuth:
 class _RequestState:
     """What the extension knows about the current request, kept on the request.
 
+    One is made per request to a protected view, and carries the request
+    through the flow: what it presents, then what it proved.
+
     Not on ``flask.g``: requests made inside one app context (a test client
     under ``app.app_context()``) share ``g``, and a later, unprotected request
     would find the earlier one's identity and sign its response with it.
@@ -106,54 +110,89 @@ class _RequestState:
 
     request: Request
     config: Config
-    #: What the request proved itself with, once accepted; the
-    #: :class:`HawkAuth` is built from it when a view first asks.
-    accepted: _protocol.HeaderAttempt | _protocol.BewitAttempt | None = None
+    #: Whether the request is a CORS request: it carries an ``Origin`` header.
+    cross_origin: bool
+    #: The Hawk ``id`` the request claims, once its credentials are parsed.
+    client_id: str = ""
+    #: The Authorization header's attributes, when it presents one.
+    attributes: dict[str, str] | None = None
+    #: The bewit, when it presents one.
+    bewit: _protocol.BewitAttempt | None = None
+    #: What of the request's URL the header's MAC covers.
+    target: _protocol.Target | None = None
+    #: The credentials the header verified with, to sign the response with.
+    credentials: dict[str, str] | None = dataclasses.field(default=None, repr=False)
+    #: Whether the request is authenticated (its nonce, too, was fresh).
+    accepted: bool = False
+    #: Who it is, built when a view first asks (or set by a session).
     auth: HawkAuth | None = None
-    #: The request's verification, kept to sign the response with.
-    verified: _protocol.Verified | None = None
 
     def hawk_auth(self) -> HawkAuth | None:
         """Return who the request was authenticated as, if anyone."""
-        if self.auth is None and self.accepted is not None:
-            self.auth = _hawk_auth(self.accepted)
+        if self.auth is None and self.accepted:
+            self.auth = self._build_auth()
         return self.auth
+
+    def _build_auth(self) -> HawkAuth:
+        if self.bewit is not None:
+            return HawkAuth(client_id=self.client_id, ext=self.bewit.ext or None, via="bewit")
+        attributes = self.attributes or {}
+        return HawkAuth(
+            client_id=self.client_id,
+            ext=attributes.get("ext"),
+            app=attributes.get("app"),
+            dlg=attributes.get("dlg"),
+            via="header",
+        )
 
     def finish_response(self, response: Response) -> Response:
         """Expose Hawk's headers to scripts, and sign the response if configured."""
-        headers = response.headers
-        # getlist: Headers.get raises and catches an exception for a missing
-        # name. set and add: headers[name] = value costs half as much again.
-        exposed = headers.getlist("Access-Control-Expose-Headers")
-        if not exposed:
-            headers.add("Access-Control-Expose-Headers", _EXPOSED_HEADERS)
-        else:
-            merged = parse_set_header(", ".join(exposed))
-            merged.update(("WWW-Authenticate", "Server-Authorization"))
-            headers.set("Access-Control-Expose-Headers", merged.to_header())
-        if self.verified is not None:
-            headers.set(
-                "Server-Authorization",
-                _protocol.sign_response(
-                    self.verified,
-                    _sent_body(self.request, response),
-                    headers.get("Content-Type", ""),
-                ),
-            )
+        if self.cross_origin:
+            _expose_headers(response.headers)
+        if self.accepted and self.credentials is not None and self.config["HAWK_SIGN_RESPONSE"]:
+            self._sign(response)
         return response
 
+    def _sign(self, response: Response) -> None:
+        """Set ``Server-Authorization`` over the body the client will receive."""
+        assert self.attributes is not None
+        assert self.target is not None
+        assert self.credentials is not None
+        headers = response.headers
+        # One pass finds the Content-Type and whether a Server-Authorization is
+        # there to replace; Headers.get and Headers.set would each make their own.
+        content_type = ""
+        replace = False
+        for name, value in headers.items():
+            lowered = name.lower()
+            if lowered == "content-type":
+                content_type = value
+            elif lowered == "server-authorization":
+                replace = True
+        signature = _protocol.sign_response(
+            self.attributes,
+            self.target,
+            self.credentials,
+            self.request.method,
+            _sent_body(self.request, response),
+            content_type,
+        )
+        if replace:
+            headers.set("Server-Authorization", signature)
+        else:
+            headers.add("Server-Authorization", signature)
 
-def _hawk_auth(attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt) -> HawkAuth:
-    if isinstance(attempt, _protocol.BewitAttempt):
-        return HawkAuth(client_id=attempt.client_id, ext=attempt.ext or None, via="bewit")
-    attributes = attempt.attributes
-    return HawkAuth(
-        client_id=attempt.client_id,
-        ext=attributes.get("ext"),
-        app=attributes.get("app"),
-        dlg=attributes.get("dlg"),
-        via="header",
-    )
+
+def _expose_headers(headers: Headers) -> None:
+    """Add Hawk's headers to ``Access-Control-Expose-Headers``, keeping those listed."""
+    # getlist: Headers.get raises and catches an exception for a missing name.
+    exposed = headers.getlist("Access-Control-Expose-Headers")
+    if not exposed:
+        headers.add("Access-Control-Expose-Headers", _EXPOSED_HEADERS)
+    else:
+        merged = parse_set_header(", ".join(exposed))
+        merged.update(("WWW-Authenticate", "Server-Authorization"))
+        headers.set("Access-Control-Expose-Headers", merged.to_header())
 
 
 def _request_state() -> _RequestState | None:
@@ -299,7 +338,8 @@ class Hawk:
             How far a request's timestamp may be from the server's time, either
             way; a nonce is remembered until its timestamp leaves this window.
 
-        Every response of a protected view lists ``WWW-Authenticate`` and
+        Every response of a protected view to a CORS request (one with an
+        ``Origin`` header) lists ``WWW-Authenticate`` and
         ``Server-Authorization`` in ``Access-Control-Expose-Headers`` (merged
         with the value other hooks set), so that browser scripts can read them.
         Responses to bewit and session requests are not signed: there is no
@@ -415,7 +455,7 @@ class Hawk:
         if result is None:
             raise _unknown_client(client_id)
         config = current_app.config
-        credentials = self._credentials(client_id, result, config["HAWK_ALGORITHM"])
+        credentials = self._credentials(client_id, result, config)
         offset = config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
         return _bewit_url(url, credentials, ttl=ttl, ext=ext, offset=offset)
 
@@ -443,81 +483,71 @@ class Hawk:
         return inner
 
     def _authenticate_sync(self, allow_bewit: bool) -> None:
-        state = self._begin()
+        state = self._begin(allow_bewit)
         if state is None:
             return
-        attempt = self._find_credentials(state, allow_bewit)
-        if attempt is None:
-            return
-        client_id = attempt.client_id
-        result = self._load_key_sync(client_id)
-        credentials = self._credentials(client_id, result, state.config["HAWK_ALGORITHM"])
-        verified = self._verify(state, attempt, credentials)
-        if verified is not None:
-            key, ttl = _nonce_key(verified.attempt, state.config)
+        client_id = state.client_id
+        credentials = self._credentials(client_id, self._load_key_sync(client_id), state.config)
+        nonce = self._verify(state, credentials)
+        if nonce is not None:
             try:
-                fresh = self._remember_sync(key, ttl)
+                fresh = self._remember_sync(*nonce)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(client_id) from None
             if not fresh:
                 raise _replayed(client_id)
-        self._accept(state, attempt, verified)
+        state.accepted = True
 
     async def _authenticate_async(self, allow_bewit: bool) -> None:
-        state = self._begin()
+        state = self._begin(allow_bewit)
         if state is None:
             return
-        attempt = self._find_credentials(state, allow_bewit)
-        if attempt is None:
-            return
-        client_id = attempt.client_id
+        client_id = state.client_id
         result = await self._load_key_async(client_id)
-        credentials = self._credentials(client_id, result, state.config["HAWK_ALGORITHM"])
-        verified = self._verify(state, attempt, credentials)
-        if verified is not None:
-            key, ttl = _nonce_key(verified.attempt, state.config)
+        credentials = self._credentials(client_id, result, state.config)
+        nonce = self._verify(state, credentials)
+        if nonce is not None:
             try:
-                fresh = await self._remember_async(key, ttl)
+                fresh = await self._remember_async(*nonce)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(client_id) from None
             if not fresh:
                 raise _replayed(client_id)
-        self._accept(state, attempt, verified)
+        state.accepted = True
 
     # The steps, in the order the flow takes them.
 
-    def _begin(self) -> _RequestState | None:
-        """Return the request's state, or ``None`` if it passes unauthenticated."""
+    def _begin(self, allow_bewit: bool) -> _RequestState | None:
+        """Return the request's state with its credentials parsed, or ``None`` to let it pass.
+
+        A request passes when Hawk is off, for a CORS preflight, and for a
+        Flask-Login session (``HAWK_ALLOW_COOKIE_AUTH``); one that presents
+        nothing is a 401, and malformed credentials a 400.
+        """
         app = _current_app()
         if app.extensions.get("hawk") is not self:
             msg = "This Hawk extension is not set up on the app: did you forget to call init_app?"
             raise RuntimeError(msg)
         config = app.config
         current_request = _current_request()
+        environ = current_request.environ
+        method = current_request.method
         # A CORS preflight never carries credentials: refusing it would stop
         # the browser before it sends the authenticated request itself.
-        if current_request.method == "OPTIONS" or not config["HAWK_ENABLED"]:
+        if method == "OPTIONS" or not config["HAWK_ENABLED"]:
             return None
-        state = _RequestState(request=current_request, config=config)
+        state = _RequestState(current_request, config, "HTTP_ORIGIN" in environ)
         setattr(current_request, _STATE, state)
-        return state
-
-    def _find_credentials(
-        self, state: _RequestState, allow_bewit: bool
-    ) -> _protocol.HeaderAttempt | _protocol.BewitAttempt | None:
-        """Return what the request presents, or ``None`` if a session let it through."""
-        current_request = state.request
-        environ = current_request.environ
         target = _protocol.request_target(environ)
         # Flask has checked the Host header (TRUSTED_HOSTS) before any view runs.
-        host = environ.get("HTTP_HOST") or current_request.host
-        origin = f"{environ['wsgi.url_scheme']}://{host}"
+        origin = (
+            f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or current_request.host}"
+        )
         header = environ.get("HTTP_AUTHORIZATION")
         bewit = _protocol.find_bewit(target) if allow_bewit else None
         if bewit is not None:
             if header is not None:
                 raise BadRequest("A request takes a bewit or an Authorization header, not both")
-            method = current_request.method
             if method not in {"GET", "HEAD"}:
                 log.info("Hawk: bewit refused on a %s request", method)
                 raise _protocol.unauthorized("Invalid method")
@@ -525,10 +555,15 @@ class Hawk:
             if not value:
                 log.info("Hawk: empty bewit")
                 raise _protocol.unauthorized("Empty bewit")
-            return _protocol.parse_bewit(value, origin + stripped)
+            state.bewit = _protocol.parse_bewit(value, origin + stripped)
+            state.client_id = state.bewit.client_id
+            return state
         if header is not None:
-            return _protocol.parse_header(header, origin + target)
-        if state.config["HAWK_ALLOW_COOKIE_AUTH"]:
+            attributes = state.attributes = _protocol.parse_header(header)
+            state.client_id = attributes["id"]
+            state.target = _protocol.split_url(origin + target)
+            return state
+        if config["HAWK_ALLOW_COOKIE_AUTH"]:
             user_id = _session_user_id()
             if user_id is not None:
                 state.auth = HawkAuth(client_id=user_id, via="session")
@@ -557,16 +592,16 @@ class Hawk:
         raise _no_key_loader()
 
     def _credentials(
-        self, client_id: str, result: KeyLoaderResult, default_algorithm: str
+        self, client_id: str, result: KeyLoaderResult, config: Config
     ) -> dict[str, str]:
         """Turn the key loader's answer into the client's credentials; unknown is a 401."""
-        if result is None:
-            log.info("Hawk: unknown client %r", client_id)
-            raise _protocol.unauthorized("Invalid credentials")
         if isinstance(result, str):
-            key, algorithm = result, default_algorithm
+            key, algorithm = result, config["HAWK_ALGORITHM"]
         elif isinstance(result, ClientKey):
             key, algorithm = result.key, result.algorithm
+        elif result is None:
+            log.info("Hawk: unknown client %r", client_id)
+            raise _protocol.unauthorized("Invalid credentials")
         else:
             # Only an untyped key loader gets here.
             msg = (  # type: ignore[unreachable]
@@ -583,17 +618,21 @@ class Hawk:
         return {"id": client_id, "key": key, "algorithm": algorithm}
 
     def _verify(
-        self,
-        state: _RequestState,
-        attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt,
-        credentials: dict[str, str],
-    ) -> _protocol.Verified | None:
-        """Check the MAC, payload and timestamp; return the verification to sign with."""
+        self, state: _RequestState, credentials: dict[str, str]
+    ) -> tuple[str, float] | None:
+        """Check the MAC, payload and timestamp; return the nonce's store key and ttl.
+
+        A bewit has no nonce. The credentials a header verified with stay on
+        the state, to sign the response with.
+        """
         config = state.config
         offset = config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
-        if isinstance(attempt, _protocol.BewitAttempt):
-            _protocol.verify_bewit(attempt, credentials, offset=offset)
+        attributes = state.attributes
+        if attributes is None:
+            assert state.bewit is not None
+            _protocol.verify_bewit(state.bewit, credentials, offset=offset)
             return None
+        assert state.target is not None
         current_request = state.request
         environ = current_request.environ
         # The MAC must cover every byte the view can read. Werkzeug reads a
@@ -601,13 +640,12 @@ class Hawk:
         # terminates the stream itself (wsgi.input_terminated, as HTTP/2
         # servers and gunicorn set); otherwise the body is empty, and skipping
         # the read saves a stream set-up per GET.
-        has_body = (
+        content = b""
+        if (
             "CONTENT_LENGTH" in environ
             or "HTTP_TRANSFER_ENCODING" in environ
             or "wsgi.input_terminated" in environ
-        )
-        content = b""
-        if has_body:
+        ):
             content = current_request.get_data(cache=True)
             # Werkzeug stops reading a body without a length at the limit and
             # says nothing; hashing the first part would verify a truncation.
@@ -615,16 +653,20 @@ class Hawk:
                 limit = current_request.max_content_length
                 if limit is not None and len(content) >= limit and environ["wsgi.input"].read(1):
                     raise RequestEntityTooLarge()
-        return _protocol.verify_header(
-            attempt,
+        skew = config["HAWK_TIMESTAMP_SKEW_IN_SECONDS"]
+        _protocol.verify_header(
+            attributes,
+            state.target,
             credentials,
-            method=environ["REQUEST_METHOD"],
+            method=current_request.method,
             content=content,
             content_type=environ.get("CONTENT_TYPE", ""),
-            skew=config["HAWK_TIMESTAMP_SKEW_IN_SECONDS"],
+            skew=skew,
             offset=offset,
             accept_untrusted_content=config["HAWK_ACCEPT_UNTRUSTED_CONTENT"],
         )
+        state.credentials = credentials
+        return _nonce_key(attributes, skew, time.time() + offset)
 
     def _remember_sync(self, key: str, ttl: float) -> bool:
         if self._sync_store is not None:
@@ -647,16 +689,6 @@ class Hawk:
         )
         return ServiceUnavailable()
 
-    def _accept(
-        self,
-        state: _RequestState,
-        attempt: _protocol.HeaderAttempt | _protocol.BewitAttempt,
-        verified: _protocol.Verified | None,
-    ) -> None:
-        state.accepted = attempt
-        if verified is not None and state.config["HAWK_SIGN_RESPONSE"]:
-            state.verified = verified
-
 
 def _finish_response(response: Response) -> Response:
     # Every response of the app passes here: one attribute lookup for those
@@ -667,28 +699,33 @@ def _finish_response(response: Response) -> Response:
     return state.finish_response(response)
 
 
-def _nonce_key(attempt: _protocol.HeaderAttempt, config: Config) -> tuple[str, float]:
+def _nonce_key(attributes: dict[str, str], skew: float, now: float) -> tuple[str, float]:
     """Return the nonce's store key and how long it must be kept.
 
     The key is never built from the client's key. ``\\`` cannot occur in a
     Hawk attribute, so the key is unambiguous. The request stays acceptable
-    while the server's (whole-second) time is within the skew of its
-    timestamp; the nonce is kept exactly that long.
+    while the server's (whole-second) time ``now`` is within the ``skew`` of
+    its timestamp; the nonce is kept exactly that long.
     """
-    header = attempt.attributes
-    ts = int(header["ts"])
-    now = time.time() + config["HAWK_LOCALTIME_OFFSET_IN_SECONDS"]
-    ttl = ts + config["HAWK_TIMESTAMP_SKEW_IN_SECONDS"] + 1 - now
-    return f"{header['id']}\\{ts}\\{header['nonce']}", max(ttl, 1.0)
+    ts = int(attributes["ts"])
+    return f"{attributes['id']}\\{ts}\\{attributes['nonce']}", max(ts + skew + 1 - now, 1.0)
 
 
 def _sent_body(current_request: Request, response: Response) -> bytes | None:
     """Return the body the client will receive, or ``None`` when it is streamed."""
-    if response.is_streamed or response.direct_passthrough:
+    body = response.response
+    # A body set from a str or bytes is one bytes item: read it as it is.
+    if type(body) is list and len(body) == 1 and type(body[0]) is bytes:
+        sent: bytes | None = body[0]
+    elif response.is_streamed:
+        return None
+    else:
+        sent = None
+    if response.direct_passthrough:
         return None
     if current_request.method == "HEAD":
         return b""
-    return response.get_data()
+    return response.get_data() if sent is None else sent
 
 
 def _session_user_id() -> str | None:
