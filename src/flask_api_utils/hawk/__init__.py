@@ -7,11 +7,11 @@ protocol is implemented on the standard library (:mod:`hmac`,
 
 from __future__ import annotations
 
+from ._state import HawkAuth as HawkAuth
+from ._state import current_hawk_auth as current_hawk_auth
 from .credentials import ClientKey as ClientKey
 from .credentials import HawkCredentials as HawkCredentials
 from .extension import Hawk as Hawk
-from .extension import HawkAuth as HawkAuth
-from .extension import current_hawk_auth as current_hawk_auth
 from .extension import make_bewit_url as make_bewit_url
 from .nonces import AsyncRedisNonceStore as AsyncRedisNonceStore
 from .nonces import MemoryNonceStore as MemoryNonceStore

@@ -19,7 +19,6 @@ these steps, each of which may end it:
 from __future__ import annotations
 
 import collections.abc as cabc
-import dataclasses
 import datetime
 import functools
 import inspect
@@ -27,19 +26,18 @@ import logging
 import time
 import typing as t
 
-from flask import current_app, has_request_context, request
+from flask import current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
-from werkzeug.http import parse_set_header
 
 from .._typed_input import REPROTECT as _REPROTECT
 from . import _protocol
+from ._state import STATE, HawkAuth, RequestState, finish_response
 from .credentials import ClientKey, HawkCredentials
 from .nonces import MemoryNonceStore, NonceStoreUnavailable
 
 if t.TYPE_CHECKING:
     from flask import Config, Flask
-    from flask.wrappers import Request, Response
-    from werkzeug.datastructures import Headers
+    from flask.wrappers import Request
     from werkzeug.local import LocalProxy
 
     from ..typing import (
@@ -51,7 +49,7 @@ if t.TYPE_CHECKING:
         SyncKeyLoader,
     )
 
-__all__ = ["Hawk", "HawkAuth", "current_hawk_auth", "make_bewit_url"]
+__all__ = ["Hawk", "make_bewit_url"]
 
 log = logging.getLogger("flask_api_utils.hawk")
 
@@ -61,8 +59,6 @@ T_key_loader = t.TypeVar("T_key_loader", bound="KeyLoader")
 
 _LOGIN_EXTRA = "pip install 'flask-api-utils[login]'"
 _ALGORITHMS = frozenset({"sha256", "sha1"})
-_STATE = "_flask_api_utils_hawk"
-_EXPOSED_HEADERS = "WWW-Authenticate, Server-Authorization"
 
 # The objects behind Flask's proxies, bound once: every access through a
 # proxy resolves it again, and costs as much as a whole step of the flow.
@@ -78,143 +74,6 @@ _DEFAULT_CONFIG: dict[str, object] = {
     "HAWK_LOCALTIME_OFFSET_IN_SECONDS": 0,
     "HAWK_TIMESTAMP_SKEW_IN_SECONDS": 60,
 }
-
-
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class HawkAuth:
-    """Who a request was authenticated as, and how; see :func:`current_hawk_auth`."""
-
-    #: The Hawk ``id`` of the client, or the Flask-Login user id for a session.
-    client_id: str
-    #: The ``ext`` value the client signed, if any.
-    ext: str | None = None
-    #: The ``app`` value the client signed, if any.
-    app: str | None = None
-    #: The ``dlg`` value the client signed, if any.
-    dlg: str | None = None
-    #: What proved it: an Authorization ``header``, a ``bewit`` or a ``session``.
-    via: t.Literal["header", "bewit", "session"]
-
-
-@dataclasses.dataclass(slots=True)
-class _RequestState:
-    """What the extension knows about the current request, kept on the request.
-
-    One is made per request to a protected view, and carries the request
-    through the flow: what it presents, then what it proved.
-
-    Not on ``flask.g``: requests made inside one app context (a test client
-    under ``app.app_context()``) share ``g``, and a later, unprotected request
-    would find the earlier one's identity and sign its response with it.
-    """
-
-    request: Request
-    config: Config
-    #: Whether the request is a CORS request: it carries an ``Origin`` header.
-    cross_origin: bool
-    #: The Hawk ``id`` the request claims, once its credentials are parsed.
-    client_id: str = ""
-    #: The Authorization header's attributes, when it presents one.
-    attributes: dict[str, str] | None = None
-    #: The bewit, when it presents one.
-    bewit: _protocol.BewitAttempt | None = None
-    #: What of the request's URL the header's MAC covers.
-    target: _protocol.Target | None = None
-    #: The credentials the header verified with, to sign the response with.
-    credentials: dict[str, str] | None = dataclasses.field(default=None, repr=False)
-    #: Whether the request is authenticated (its nonce, too, was fresh).
-    accepted: bool = False
-    #: Who it is, built when a view first asks (or set by a session).
-    auth: HawkAuth | None = None
-
-    def hawk_auth(self) -> HawkAuth | None:
-        """Return who the request was authenticated as, if anyone."""
-        if self.auth is None and self.accepted:
-            self.auth = self._build_auth()
-        return self.auth
-
-    def _build_auth(self) -> HawkAuth:
-        if self.bewit is not None:
-            return HawkAuth(client_id=self.client_id, ext=self.bewit.ext or None, via="bewit")
-        attributes = self.attributes or {}
-        return HawkAuth(
-            client_id=self.client_id,
-            ext=attributes.get("ext"),
-            app=attributes.get("app"),
-            dlg=attributes.get("dlg"),
-            via="header",
-        )
-
-    def finish_response(self, response: Response) -> Response:
-        """Expose Hawk's headers to scripts, and sign the response if configured."""
-        if self.cross_origin:
-            _expose_headers(response.headers)
-        if self.accepted and self.credentials is not None and self.config["HAWK_SIGN_RESPONSE"]:
-            self._sign(response)
-        return response
-
-    def _sign(self, response: Response) -> None:
-        """Set ``Server-Authorization`` over the body the client will receive."""
-        assert self.attributes is not None
-        assert self.target is not None
-        assert self.credentials is not None
-        headers = response.headers
-        # One pass finds the Content-Type and whether a Server-Authorization is
-        # there to replace; Headers.get and Headers.set would each make their own.
-        content_type = ""
-        replace = False
-        for name, value in headers.items():
-            lowered = name.lower()
-            if lowered == "content-type":
-                content_type = value
-            elif lowered == "server-authorization":
-                replace = True
-        signature = _protocol.sign_response(
-            self.attributes,
-            self.target,
-            self.credentials,
-            self.request.method,
-            _sent_body(self.request, response),
-            content_type,
-        )
-        if replace:
-            headers.set("Server-Authorization", signature)
-        else:
-            headers.add("Server-Authorization", signature)
-
-
-def _expose_headers(headers: Headers) -> None:
-    """Add Hawk's headers to ``Access-Control-Expose-Headers``, keeping those listed."""
-    # getlist: Headers.get raises and catches an exception for a missing name.
-    exposed = headers.getlist("Access-Control-Expose-Headers")
-    if not exposed:
-        headers.add("Access-Control-Expose-Headers", _EXPOSED_HEADERS)
-    else:
-        merged = parse_set_header(", ".join(exposed))
-        merged.update(("WWW-Authenticate", "Server-Authorization"))
-        headers.set("Access-Control-Expose-Headers", merged.to_header())
-
-
-def _request_state() -> _RequestState | None:
-    state: _RequestState | None = getattr(_current_request(), _STATE, None)
-    return state
-
-
-def current_hawk_auth() -> HawkAuth:
-    """Return who the current request was authenticated as.
-
-    Call it from a view decorated with :meth:`Hawk.auth_required` (or from
-    code that view calls).
-
-    :raises RuntimeError: Outside such a request, including when
-        ``HAWK_ENABLED`` is false (nobody was authenticated).
-    """
-    state = _request_state() if has_request_context() else None
-    auth = None if state is None else state.hawk_auth()
-    if auth is None:
-        msg = "current_hawk_auth() needs a request that @hawk.auth_required authenticated"
-        raise RuntimeError(msg)
-    return auth
 
 
 def make_bewit_url(
@@ -356,7 +215,7 @@ class Hawk:
         app.extensions["hawk"] = self
         # An app-wide hook, not one per request: it runs after the hooks
         # registered later (Flask-CORS, say), so it merges with their headers.
-        app.after_request(_finish_response)
+        app.after_request(finish_response)
 
     def client_key_loader(self, loader: T_key_loader) -> T_key_loader:
         """Register the function that returns a client's key from its id.
@@ -517,7 +376,7 @@ class Hawk:
 
     # The steps, in the order the flow takes them.
 
-    def _begin(self, allow_bewit: bool) -> _RequestState | None:
+    def _begin(self, allow_bewit: bool) -> RequestState | None:
         """Return the request's state with its credentials parsed, or ``None`` to let it pass.
 
         A request passes when Hawk is off, for a CORS preflight, and for a
@@ -536,8 +395,8 @@ class Hawk:
         # the browser before it sends the authenticated request itself.
         if method == "OPTIONS" or not config["HAWK_ENABLED"]:
             return None
-        state = _RequestState(current_request, config, "HTTP_ORIGIN" in environ)
-        setattr(current_request, _STATE, state)
+        state = RequestState(current_request, config, "HTTP_ORIGIN" in environ)
+        setattr(current_request, STATE, state)
         target = _protocol.request_target(environ)
         # Flask has checked the Host header (TRUSTED_HOSTS) before any view runs.
         origin = (
@@ -617,9 +476,7 @@ class Hawk:
             raise ValueError(msg)
         return {"id": client_id, "key": key, "algorithm": algorithm}
 
-    def _verify(
-        self, state: _RequestState, credentials: dict[str, str]
-    ) -> tuple[str, float] | None:
+    def _verify(self, state: RequestState, credentials: dict[str, str]) -> tuple[str, float] | None:
         """Check the MAC, payload and timestamp; return the nonce's store key and ttl.
 
         A bewit has no nonce. The credentials a header verified with stay on
@@ -690,15 +547,6 @@ class Hawk:
         return ServiceUnavailable()
 
 
-def _finish_response(response: Response) -> Response:
-    # Every response of the app passes here: one attribute lookup for those
-    # of unprotected views.
-    state: _RequestState | None = getattr(_current_request(), _STATE, None)
-    if state is None:
-        return response
-    return state.finish_response(response)
-
-
 def _nonce_key(attributes: dict[str, str], skew: float, now: float) -> tuple[str, float]:
     """Return the nonce's store key and how long it must be kept.
 
@@ -709,23 +557,6 @@ def _nonce_key(attributes: dict[str, str], skew: float, now: float) -> tuple[str
     """
     ts = int(attributes["ts"])
     return f"{attributes['id']}\\{ts}\\{attributes['nonce']}", max(ts + skew + 1 - now, 1.0)
-
-
-def _sent_body(current_request: Request, response: Response) -> bytes | None:
-    """Return the body the client will receive, or ``None`` when it is streamed."""
-    body = response.response
-    # A body set from a str or bytes is one bytes item: read it as it is.
-    if type(body) is list and len(body) == 1 and type(body[0]) is bytes:
-        sent: bytes | None = body[0]
-    elif response.is_streamed:
-        return None
-    else:
-        sent = None
-    if response.direct_passthrough:
-        return None
-    if current_request.method == "HEAD":
-        return b""
-    return response.get_data() if sent is None else sent
 
 
 def _session_user_id() -> str | None:
