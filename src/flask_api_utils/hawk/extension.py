@@ -272,7 +272,7 @@ class Hawk:
 
         A sync call: from an ``async def`` view use :meth:`bewit_url_async`.
         Needs an app context (an ``async def`` loader runs through
-        ``current_app.ensure_sync``).
+        ``current_app.async_to_sync``).
 
         :param url: The absolute URL to authorise (``url_for(..., _external=True)``).
         :param client_id: The client the bewit speaks for.
@@ -362,12 +362,23 @@ class Hawk:
         if state is None:
             return
         client_id = state.client_id
-        result = await self._load_key_async(client_id)
+        # The loader and the store are awaited here, not through helpers:
+        # every coroutine more is work for the event loop on every request.
+        if self._async_loader is not None:
+            try:
+                result = await self._async_loader(client_id)
+            except LookupError:
+                result = None
+        else:
+            result = self._load_key_sync(client_id)
         credentials = self._credentials(client_id, result, state.config)
         nonce = self._verify(state, credentials)
         if nonce is not None:
             try:
-                fresh = await self._remember_async(*nonce)
+                if self._async_store is not None:
+                    fresh = await self._async_store.remember(*nonce)
+                else:
+                    fresh = self._remember_sync(*nonce)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(client_id) from None
             if not fresh:
@@ -434,7 +445,15 @@ class Hawk:
             if self._sync_loader is not None:
                 return self._sync_loader(client_id)
             if self._async_loader is not None:
-                result: KeyLoaderResult = current_app.ensure_sync(self._async_loader)(client_id)
+                # async_to_sync, not ensure_sync: client_key_loader has checked
+                # it is a coroutine function; ensure_sync would ask again, and
+                # resolve current_app, on every request.
+                coroutine_function = t.cast(
+                    "cabc.Callable[[str], cabc.Coroutine[t.Any, t.Any, KeyLoaderResult]]",
+                    self._async_loader,
+                )
+                loader = _current_app().async_to_sync(coroutine_function)
+                result: KeyLoaderResult = loader(client_id)
                 return result
         except LookupError:
             return None
@@ -529,14 +548,9 @@ class Hawk:
         if self._sync_store is not None:
             return self._sync_store.remember(key, ttl)
         assert self._async_store is not None
-        fresh: bool = current_app.ensure_sync(self._async_store.remember)(key, ttl)
+        remember = _current_app().async_to_sync(self._async_store.remember)
+        fresh: bool = remember(key, ttl)
         return fresh
-
-    async def _remember_async(self, key: str, ttl: float) -> bool:
-        if self._async_store is not None:
-            return await self._async_store.remember(key, ttl)
-        assert self._sync_store is not None
-        return self._sync_store.remember(key, ttl)
 
     def _store_unavailable(self, client_id: str) -> ServiceUnavailable:
         log.error(
