@@ -24,7 +24,7 @@ import typing as t
 
 from flask.testing import EnvironBuilder, FlaskClient
 
-from .hawk import _protocol
+from .hawk import _client
 
 if t.TYPE_CHECKING:
     from werkzeug.test import TestResponse
@@ -63,7 +63,7 @@ def hawk_authorization(
     :raises ValueError: If a value has a character Hawk does not allow in a
         header, or the URL's port is not a number from 0 to 65535.
     """
-    return _protocol.request_header(
+    return _client.request_header(
         {"id": credentials.id, "key": credentials.key, "algorithm": credentials.algorithm},
         method,
         url,

@@ -14,7 +14,7 @@ import typing as t
 
 from hypothesis import strategies as st
 
-from flask_api_utils.hawk import _protocol
+from flask_api_utils.hawk import _client, _protocol
 
 __all__ = [
     "HAWK_VALUE",
@@ -169,7 +169,7 @@ def our_header(case: Case, **overrides: t.Any) -> str:
         "timestamp": case.ts,
         "nonce": case.nonce,
     }
-    return _protocol.request_header(case.credentials, case.method, case.url, **(fields | overrides))
+    return _client.request_header(case.credentials, case.method, case.url, **(fields | overrides))
 
 
 class OurVerification(t.NamedTuple):

@@ -19,7 +19,7 @@ from flask import Flask
 from mohawk.util import parse_authorization_header
 
 from flask_api_utils.hawk import HawkCredentials, MemoryNonceStore, RedisNonceStore
-from flask_api_utils.hawk._protocol import bewit_url
+from flask_api_utils.hawk._client import bewit_url
 from tests.fixtures.hawk import ALICE, BASE_URL, CRASHING_CLIENT, build_hawk_app, sign
 
 WRONG_KEY = HawkCredentials(ALICE.id, "not-alices-key-000000000000000000")

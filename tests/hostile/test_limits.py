@@ -17,7 +17,7 @@ import pytest
 import requests
 from mohawk.util import parse_authorization_header
 
-from flask_api_utils.hawk import MemoryNonceStore, _protocol
+from flask_api_utils.hawk import MemoryNonceStore, _bewit, _protocol
 from tests.fixtures.hawk import ALICE, build_hawk_app, sign
 
 if t.TYPE_CHECKING:
@@ -216,8 +216,8 @@ def test_signed_header_one_over_the_limit_is_400_without_parsing(parsing: _Spy) 
 
 
 def test_huge_bewit_target_is_400_without_matching(monkeypatch: pytest.MonkeyPatch) -> None:
-    spy = _PatternSpy(_protocol._BEWIT_RE)
-    monkeypatch.setattr(_protocol, "_BEWIT_RE", spy)
+    spy = _PatternSpy(_bewit._BEWIT_RE)
+    monkeypatch.setattr(_bewit, "_BEWIT_RE", spy)
     app, _ = _limited_app()
 
     response = app.test_client().get("/bewit/sync", query_string="a=" + "&" * 1_000_000 + "bewit=")

@@ -1,8 +1,9 @@
 """The Hawk protocol as the extension speaks it: parse, verify, sign.
 
 Everything Hawk computes is here, on :mod:`hashlib` and :mod:`hmac` alone: the
-normalized string, the request and response MACs, the payload hash, the
-timestamp MAC (``tsm``) and bewits. It follows Hawk's reference implementation
+normalized string, the request and response MACs, the payload hash and the
+timestamp MAC (``tsm``); :mod:`._bewit` verifies bewits with them and
+:mod:`._client` signs as a client does. It follows Hawk's reference implementation
 and produces what mohawk 1.1 produces byte for byte (``tests/hawk/test_differential.py``
 checks both), but makes no debug string and compares MACs with
 :func:`hmac.compare_digest`. No third-party package is imported.
@@ -18,14 +19,12 @@ from __future__ import annotations
 import base64
 import binascii
 import collections.abc as cabc
-import dataclasses
 import functools
 import hashlib
 import hmac
 import logging
 import math
 import re
-import secrets
 import time
 import typing as t
 import urllib.parse
@@ -37,18 +36,12 @@ if t.TYPE_CHECKING:
     from hashlib import _Hash
 
 __all__ = [
-    "BewitAttempt",
     "Target",
-    "bewit_url",
-    "find_bewit",
-    "parse_bewit",
     "parse_header",
-    "request_header",
     "request_target",
     "sign_response",
     "split_url",
     "unauthorized",
-    "verify_bewit",
     "verify_header",
 ]
 
@@ -92,11 +85,6 @@ _ATTRIBUTE_RE = re.compile(rf"""(\w+)="({_VALUE_CHARACTERS})"\s*(?:,\s*|$)""")
 # (a value holds no quote), so this accepts exactly what matching them one
 # by one from the start accepts, as mohawk does.
 _ATTRIBUTES_RE = re.compile(rf"""(?:\w+="{_VALUE_CHARACTERS}"\s*(?:,\s*|$))*""")
-# Hawk's reference server (hapijs/hawk lib/server.js, bewitRegex) finds the
-# last bewit parameter and rebuilds the URL from what is around it; the MAC
-# covers exactly that URL, so this mirrors it group for group.
-_BEWIT_RE = re.compile(r"^(/.*)([?&])bewit=([^&$]*)(?:&(.+))?\Z")
-_BASE64URL_RE = re.compile(r"[A-Za-z0-9_-]+")
 # A URL whose parts urlparse finds where a plain reading of it does; see _split_url.
 _PLAIN_URL_RE = re.compile(
     r"(https?)://([a-z0-9.-]+)(?::([0-9]{1,5}))?(/[!\"$-:<-~]*)", re.ASCII | re.IGNORECASE
@@ -230,24 +218,6 @@ _EMPTY_PAYLOAD_HASHES = {
 def _ts_mac(now: int, credentials: Credentials) -> str:
     """Return the ``tsm`` that lets a client trust the server's time ``now``."""
     return base64.b64encode(_hmac(credentials, b"hawk.1.ts\n%d\n" % now)).decode("ascii")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class BewitAttempt:
-    """A request that presented a syntactically valid bewit."""
-
-    #: The Hawk ``id`` the bewit names.
-    client_id: str
-    #: When the bewit stops being valid, in seconds since the epoch.
-    expiry: int
-    #: The MAC the bewit carries.
-    mac: str
-    #: The bewit's ``ext`` value, empty when it has none.
-    ext: str
-    #: The absolute URL the bewit was made for: the request's without the bewit.
-    url: str
-    #: What of ``url`` the MAC covers.
-    target: Target
 
 
 def unauthorized(error: str | None = None, *, token: str | None = None) -> Unauthorized:
@@ -457,75 +427,6 @@ def verify_header(
         raise unauthorized("Stale timestamp", token=token)
 
 
-def find_bewit(target: str) -> tuple[str, str] | None:
-    """Split a request target into its bewit and the target without it.
-
-    Return ``None`` when the target has no ``bewit`` parameter.
-
-    :param target: The request target as the client sent it.
-    """
-    if "bewit=" not in target:
-        return None
-    if len(target) > MAX_LENGTH:
-        raise _bad_request("URL with a bewit too long")
-    match = _BEWIT_RE.match(target)
-    if match is None:
-        return None
-    start, separator, bewit, rest = match.groups()
-    return bewit, (f"{start}{separator}{rest}" if rest else start)
-
-
-def parse_bewit(bewit: str, url: str) -> BewitAttempt:
-    """Decode a bewit, refusing anything malformed with 400.
-
-    :param bewit: The ``bewit`` parameter's raw value: URL-safe base64, with
-        or without (possibly percent-encoded) padding.
-    :param url: The absolute URL of the request without the bewit.
-    """
-    unpadded = bewit.replace("%3D", "=").replace("%3d", "=").rstrip("=")
-    if _BASE64URL_RE.fullmatch(unpadded) is None:
-        raise _bad_request("bewit is not URL-safe base64")
-    try:
-        decoded = base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
-        parts = decoded.decode("ascii").split("\\")
-    except (binascii.Error, UnicodeDecodeError):
-        raise _bad_request("bewit is not URL-safe base64") from None
-    if len(parts) != 4:
-        raise _bad_request("bewit does not have four parts")
-    client_id, expiry, mac, ext = parts
-    if not (client_id and mac and expiry.isdigit() and int(expiry)):
-        raise _bad_request("bewit without id, expiry or MAC")
-    if _VALUE_RE.fullmatch(client_id) is None or _VALUE_RE.fullmatch(ext) is None:
-        raise _bad_request("bewit with a forbidden character")
-    return BewitAttempt(
-        client_id=client_id, expiry=int(expiry), mac=mac, ext=ext, url=url, target=split_url(url)
-    )
-
-
-def _bewit_mac(target: Target, credentials: Credentials, *, expiry: int, ext: str) -> bytes:
-    # A bewit is made for GET, with an empty nonce.
-    return _mac("bewit", credentials, target, "GET", "", ext, {"ts": str(expiry), "nonce": ""})
-
-
-def verify_bewit(attempt: BewitAttempt, credentials: Credentials, *, offset: float) -> None:
-    """Check a bewit's MAC, then its expiry; 401 on failure.
-
-    The MAC comes first so that only the holder of a genuine bewit learns it
-    has expired. The reference server verifies HEAD as GET, and so does this.
-
-    :param attempt: The decoded bewit.
-    :param credentials: The credentials of the client it names.
-    :param offset: ``HAWK_LOCALTIME_OFFSET_IN_SECONDS``.
-    """
-    mac = _bewit_mac(attempt.target, credentials, expiry=attempt.expiry, ext=attempt.ext)
-    if not hmac.compare_digest(mac, attempt.mac.encode("ascii")):
-        log.info("Hawk: bewit MAC mismatch for client %r", attempt.client_id)
-        raise unauthorized("Invalid credentials")
-    if attempt.expiry <= time.time() + offset:
-        log.info("Hawk: expired bewit from client %r", attempt.client_id)
-        raise unauthorized("Access expired")
-
-
 def sign_response(
     attributes: t.Mapping[str, str],
     target: Target,
@@ -555,82 +456,13 @@ def sign_response(
     if payload_hash:
         header = f'{header}, hash="{payload_hash}"'
     if ext:
-        header = f'{header}, ext="{_checked(ext, "ext")}"'
+        header = f'{header}, ext="{checked(ext, "ext")}"'
     return header
 
 
-def _checked(value: str, name: str) -> str:
+def checked(value: str, name: str) -> str:
+    """Return ``value``; :exc:`ValueError` if it has a character Hawk does not allow."""
     if _VALUE_RE.fullmatch(value) is None:
         msg = f"Hawk {name!r} value {value!r} has a character Hawk does not allow"
         raise ValueError(msg)
     return value
-
-
-def request_header(
-    credentials: Credentials,
-    method: str,
-    url: str,
-    *,
-    content: bytes,
-    content_type: str,
-    ext: str | None = None,
-    app: str | None = None,
-    dlg: str | None = None,
-    timestamp: int | None = None,
-    nonce: str | None = None,
-) -> str:
-    """Return a Hawk ``Authorization`` value for a request, as a client signs it.
-
-    :param credentials: The signing client's credentials.
-    :param method: The request's method.
-    :param url: The absolute URL, path and query exactly as they will be sent.
-    :param content: The request body; hashed into the header.
-    :param content_type: The request's Content-Type.
-    :param ext: An ``ext`` value to sign into the header.
-    :param app: An ``app`` value to sign into the header.
-    :param dlg: A ``dlg`` value, signed only together with ``app``.
-    :param timestamp: Seconds since the epoch; the current time by default.
-    :param nonce: The nonce; a random one by default.
-    :raises ValueError: If a value has a character Hawk does not allow, or the
-        URL's port is not a port.
-    """
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    nonce = secrets.token_urlsafe(6) if nonce is None else nonce
-    payload_hash = _payload_hash(credentials["algorithm"], content_type, content).decode("ascii")
-    fields = {"ts": ts, "nonce": nonce, "app": app or "", "dlg": dlg or ""}
-    mac = _mac("header", credentials, _split_url(url), method.upper(), payload_hash, ext, fields)
-    header = (
-        f'Hawk mac="{mac.decode("ascii")}", hash="{payload_hash}",'
-        f' id="{_checked(credentials["id"], "id")}", ts="{ts}", nonce="{_checked(nonce, "nonce")}"'
-    )
-    for name, value in (("ext", ext), ("app", app), ("dlg", dlg)):
-        if value:
-            header = f'{header}, {name}="{_checked(value, name)}"'
-    return header
-
-
-def bewit_url(url: str, credentials: Credentials, *, expiry: int, ext: str | None) -> str:
-    """Return ``url`` with a ``bewit`` parameter that authorises GET until ``expiry``.
-
-    :param url: An absolute ``http`` or ``https`` URL without a bewit.
-    :param credentials: The credentials of the client the bewit is for.
-    :param expiry: When the bewit stops being valid, in seconds since the epoch.
-    :param ext: An ``ext`` value to sign into the bewit.
-    """
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        msg = f"bewit URL {url!r} is not an absolute http or https URL"
-        raise ValueError(msg)
-    signed = urllib.parse.urlunsplit(parts._replace(fragment=""))
-    if find_bewit(parts.path + ("?" + parts.query if parts.query else "")) is not None:
-        msg = f"bewit URL {url!r} already has a bewit parameter"
-        raise ValueError(msg)
-    ext = _checked(ext or "", "ext")
-    client_id = _checked(credentials["id"], "id")
-    mac = _bewit_mac(_split_url(signed), credentials, expiry=expiry, ext=ext).decode("ascii")
-    # Hawk's reference client leaves the padding out.
-    bewit = base64.urlsafe_b64encode(f"{client_id}\\{expiry}\\{mac}\\{ext}".encode("ascii"))
-    query = f"{parts.query}&bewit={bewit.decode('ascii').rstrip('=')}"
-    if not parts.query:
-        query = query[1:]
-    return urllib.parse.urlunsplit(parts._replace(query=query))

@@ -14,7 +14,7 @@ import typing as t
 from flask import has_request_context, request
 from werkzeug.http import parse_set_header
 
-from . import _protocol
+from . import _bewit, _protocol
 
 if t.TYPE_CHECKING:
     from flask import Config
@@ -70,7 +70,7 @@ class RequestState:
     #: The Authorization header's attributes, when it presents one.
     attributes: dict[str, str] | None = None
     #: The bewit, when it presents one.
-    bewit: _protocol.BewitAttempt | None = None
+    bewit: _bewit.BewitAttempt | None = None
     #: What of the request's URL the header's MAC covers.
     target: _protocol.Target | None = None
     #: The credentials the header verified with, to sign the response with.

@@ -30,7 +30,7 @@ from flask import current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, ServiceUnavailable, Unauthorized
 
 from .._typed_input import REPROTECT as _REPROTECT
-from . import _protocol
+from . import _bewit, _client, _protocol
 from ._state import STATE, HawkAuth, RequestState, finish_response
 from .credentials import ClientKey, HawkCredentials
 from .nonces import MemoryNonceStore, NonceStoreUnavailable
@@ -112,7 +112,7 @@ def _bewit_url(
         msg = f"bewit 'ttl' must be positive, got {ttl!r}"
         raise ValueError(msg)
     expiry = int(time.time() + offset + seconds)
-    return _protocol.bewit_url(url, credentials, expiry=expiry, ext=ext)
+    return _client.bewit_url(url, credentials, expiry=expiry, ext=ext)
 
 
 class Hawk:
@@ -414,7 +414,7 @@ class Hawk:
             f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or current_request.host}"
         )
         header = environ.get("HTTP_AUTHORIZATION")
-        bewit = _protocol.find_bewit(target) if allow_bewit else None
+        bewit = _bewit.find_bewit(target) if allow_bewit else None
         if bewit is not None:
             if header is not None:
                 raise BadRequest("A request takes a bewit or an Authorization header, not both")
@@ -425,7 +425,7 @@ class Hawk:
             if not value:
                 log.info("Hawk: empty bewit")
                 raise _protocol.unauthorized("Empty bewit")
-            state.bewit = _protocol.parse_bewit(value, origin + stripped)
+            state.bewit = _bewit.parse_bewit(value, origin + stripped)
             state.client_id = state.bewit.client_id
             return state
         if header is not None:
@@ -506,7 +506,7 @@ class Hawk:
         attributes = state.attributes
         if attributes is None:
             assert state.bewit is not None
-            _protocol.verify_bewit(state.bewit, credentials, offset=offset)
+            _bewit.verify_bewit(state.bewit, credentials, offset=offset)
             return None
         assert state.target is not None
         current_request = state.request
