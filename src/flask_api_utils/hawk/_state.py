@@ -182,16 +182,12 @@ def finish_response(response: Response) -> Response:
 
 def _sent_body(current_request: Request, response: Response) -> bytes | None:
     """Return the body the client will receive, or ``None`` when it is streamed."""
-    body = response.response
-    # A body set from a str or bytes is one bytes item: read it as it is.
-    if type(body) is list and len(body) == 1 and type(body[0]) is bytes:
-        sent: bytes | None = body[0]
-    elif response.is_streamed:
-        return None
-    else:
-        sent = None
-    if response.direct_passthrough:
+    if response.is_streamed or response.direct_passthrough:
         return None
     if current_request.method == "HEAD":
         return b""
-    return response.get_data() if sent is None else sent
+    body = response.response
+    # A body set from a str or bytes is one bytes item: read it as it is.
+    if type(body) is list and len(body) == 1 and type(body[0]) is bytes:
+        return body[0]
+    return response.get_data()

@@ -362,23 +362,12 @@ class Hawk:
         if state is None:
             return
         client_id = state.client_id
-        # The loader and the store are awaited here, not through helpers:
-        # every coroutine more is work for the event loop on every request.
-        if self._async_loader is not None:
-            try:
-                result = await self._async_loader(client_id)
-            except LookupError:
-                result = None
-        else:
-            result = self._load_key_sync(client_id)
+        result = await self._load_key_async(client_id)
         credentials = self._credentials(client_id, result, state.config)
         nonce = self._verify(state, credentials)
         if nonce is not None:
             try:
-                if self._async_store is not None:
-                    fresh = await self._async_store.remember(*nonce)
-                else:
-                    fresh = self._remember_sync(*nonce)
+                fresh = await self._remember_async(*nonce)
             except NonceStoreUnavailable:
                 raise self._store_unavailable(client_id) from None
             if not fresh:
@@ -551,6 +540,12 @@ class Hawk:
         remember = _current_app().async_to_sync(self._async_store.remember)
         fresh: bool = remember(key, ttl)
         return fresh
+
+    async def _remember_async(self, key: str, ttl: float) -> bool:
+        if self._async_store is not None:
+            return await self._async_store.remember(key, ttl)
+        assert self._sync_store is not None
+        return self._sync_store.remember(key, ttl)
 
     def _store_unavailable(self, client_id: str) -> ServiceUnavailable:
         log.error(
